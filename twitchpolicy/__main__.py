@@ -1,0 +1,3 @@
+from twitchpolicy.cli import main
+
+main()

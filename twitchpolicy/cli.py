@@ -1,0 +1,238 @@
+"""Command line: ``twitchpolicy check``, ``endpoints``, ``policy validate`` and ``rules``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+
+import click
+
+from twitchpolicy import __version__
+from twitchpolicy.policyfile import PolicyError
+from twitchpolicy.registry import Endpoint, Registry, load_registry
+from twitchpolicy.report import render_json, render_text
+from twitchpolicy.rules import RULES, check_sites
+from twitchpolicy.scan import ScanPathError, scan_paths
+
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+policy_option = click.option(
+    "--policy",
+    "policy_files",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Extra policy file (YAML) that adds or overrides endpoints and scopes. Repeatable.",
+)
+
+
+def _fail(message: str) -> None:
+    click.echo(f"twitchpolicy: error: {message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _registry(policy_files: Sequence[str]) -> Registry:
+    try:
+        return load_registry(policy_files)
+    except PolicyError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(EXIT_USAGE)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="twitchpolicy")
+def main() -> None:
+    """Check Twitch API calls against the registry of endpoints, token kinds and scopes."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format of the findings.")
+@policy_option
+def check(paths: tuple[str, ...], output_format: str, policy_files: tuple[str, ...]) -> None:
+    """Scan PATHS for Twitch API calls and report misuse.
+
+    Exit status: 0 when clean, 1 with findings, 2 on a usage or configuration error.
+    The scanned code is parsed, never imported or run.
+    """
+    registry = _registry(policy_files)
+    try:
+        result = scan_paths(paths)
+    except ScanPathError as error:
+        _fail(str(error))
+    findings = check_sites(registry, result.sites, result.failures)
+    render = render_json if output_format == "json" else render_text
+    click.echo(render(findings, result.files_scanned), nl=False)
+    sys.exit(EXIT_FINDINGS if findings else 0)
+
+
+# ---------------------------------------------------------------- endpoints
+
+
+def _accepts(endpoint: Endpoint, token: str) -> bool:
+    kinds = endpoint.auth.token_kinds
+    if token == "either":
+        return "app" in kinds and "user" in kinds
+    return token in kinds
+
+
+def _matches_search(endpoint: Endpoint, text: str) -> bool:
+    haystack = " ".join([endpoint.id, endpoint.name, endpoint.category, endpoint.path]).lower()
+    return all(word in haystack for word in text.lower().split())
+
+
+def endpoint_summary(endpoint: Endpoint) -> dict[str, object]:
+    user = endpoint.auth.user
+    return {
+        "id": endpoint.id,
+        "name": endpoint.name,
+        "method": endpoint.method,
+        "path": endpoint.path,
+        "status": endpoint.status,
+        "tokens": list(endpoint.auth.token_kinds),
+        "scopes": user.scopes.describe() if user is not None else "",
+        "reference": endpoint.reference,
+    }
+
+
+@main.group(invoke_without_command=True)
+@click.option("--token", type=click.Choice(["app", "user", "either", "jwt", "none"]), help="Keep endpoints that accept this token kind; 'either' keeps those that accept both app and user access tokens.")
+@click.option("--scope", help="Keep endpoints that require, accept or unlock fields with this scope.")
+@click.option("--status", type=click.Choice(["live", "beta", "deprecated", "removed"]), help="Keep endpoints with this status.")
+@click.option("--search", "search_text", metavar="TEXT", help="Keep endpoints whose id, name, category or path contains every word of TEXT.")
+@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True, help="Output format.")
+@policy_option
+@click.pass_context
+def endpoints(ctx: click.Context, token: str | None, scope: str | None, status: str | None, search_text: str | None, output_format: str, policy_files: tuple[str, ...]) -> None:
+    """List Helix endpoints from the registry, filtered by token kind, scope, status or text."""
+    ctx.ensure_object(dict)
+    ctx.obj["policy_files"] = policy_files
+    if ctx.invoked_subcommand is not None:
+        return
+    registry = _registry(policy_files)
+    if scope is not None and scope not in registry.scopes:
+        _fail(f"invalid value for --scope: unknown scope {scope!r}; run 'twitchpolicy endpoints --search' or see the scopes in policy/scopes.yaml")
+    selected = [
+        endpoint
+        for endpoint in registry.endpoints
+        if (token is None or _accepts(endpoint, token))
+        and (scope is None or scope in endpoint.scope_names())
+        and (status is None or endpoint.status == status)
+        and (search_text is None or _matches_search(endpoint, search_text))
+    ]
+    selected.sort(key=lambda endpoint: (endpoint.path, METHOD_ORDER.index(endpoint.method)))
+    rows = [endpoint_summary(endpoint) for endpoint in selected]
+    if output_format == "json":
+        click.echo(json.dumps(rows, indent=2))
+        return
+    _print_table(rows)
+
+
+def _print_table(rows: list[dict[str, object]]) -> None:
+    columns = ("id", "method", "path", "tokens", "scopes", "status")
+    cells = [[", ".join(row[c]) if isinstance(row[c], list) else str(row[c]) for c in columns] for row in rows]
+    widths = [max([len(column)] + [len(line[index]) for line in cells]) for index, column in enumerate(columns)]
+    click.echo("  ".join(column.upper().ljust(width) for column, width in zip(columns, widths)).rstrip())
+    for line in cells:
+        click.echo("  ".join(value.ljust(width) for value, width in zip(line, widths)).rstrip())
+    click.echo(f"{len(rows)} endpoint{'s' if len(rows) != 1 else ''}")
+
+
+@endpoints.command("show")
+@click.argument("target")
+@click.pass_context
+def endpoints_show(ctx: click.Context, target: str) -> None:
+    """Print everything the registry has on one endpoint: TARGET is an id or "METHOD URL"."""
+    registry = _registry(ctx.obj["policy_files"])
+    entry = registry.endpoint(target)
+    if entry is None:
+        parts = target.split(None, 1)
+        if len(parts) == 2:
+            entry = registry.lookup(parts[0], parts[1]).entry
+    if entry is None:
+        _fail(f"endpoint not found: {target!r}; use an id such as 'get-users' or a method and URL such as 'GET /helix/users'")
+    click.echo(format_endpoint(registry, entry))
+
+
+def format_endpoint(registry: Registry, endpoint: Endpoint) -> str:
+    lines = [f"{endpoint.name} [{endpoint.id}]", f"  request:   {endpoint.method} https://api.twitch.tv{endpoint.path}"]
+    lines.append(f"  category:  {endpoint.category}")
+    status = endpoint.status
+    if endpoint.removed_on:
+        status += f" on {endpoint.removed_on}"
+    if endpoint.deprecated_on:
+        status += f" (deprecated on {endpoint.deprecated_on})"
+    lines.append(f"  status:    {status}")
+    if endpoint.replaced_by:
+        lines.append("  replaced by: " + ", ".join(endpoint.replaced_by))
+    auth = endpoint.auth
+    if auth.none:
+        lines.append("  token:     none (no Authorization or Client-Id header)")
+    if auth.jwt_role:
+        lines.append(f"  token:     extension JWT signed by the extension backend, role {auth.jwt_role}")
+    if auth.app is not None:
+        lines.append("  app access token: accepted" + (f", only for the {auth.app.only_for}'s own client" if auth.app.only_for else ""))
+        if auth.app.limited:
+            lines.append(f"    limited: {auth.app.limited}")
+        if auth.app.transports:
+            lines.append("    EventSub transports: " + ", ".join(auth.app.transports))
+        for grant in auth.app.authorized_by:
+            extra = " (not needed if the sender is a moderator)" if grant.or_moderator else ""
+            lines.append(f"    the user in {grant.param} ({grant.location}) must have granted: {grant.scopes.describe()}{extra}")
+    if auth.user is not None:
+        user = auth.user
+        lines.append("  user access token: accepted")
+        lines.append(f"    scopes:  {user.scopes.describe() or '(none)'}")
+        for rule in user.identity:
+            lines.append(f"    identity: {rule.param} ({rule.location}) — {rule.role}")
+        for optional in user.optional_scopes:
+            lines.append(f"    optional: {optional.scope} unlocks {optional.unlocks}")
+        if user.without_scopes:
+            lines.append(f"    without the scopes: {user.without_scopes}")
+        if user.transports:
+            lines.append("    EventSub transports: " + ", ".join(user.transports))
+    if endpoint.query:
+        lines.append("  query:     " + ", ".join(p.name + ("*" if p.required else "") for p in endpoint.query))
+    if endpoint.body:
+        lines.append("  body:      " + ", ".join(p.name + ("*" if p.required else "") for p in endpoint.body))
+    if endpoint.note:
+        lines.append(f"  note:      {endpoint.note}")
+    lines.append(f"  reference: {endpoint.reference}")
+    lines.append(f"  defined:   {endpoint.source}:{endpoint.line}")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- policy
+
+
+@main.group()
+def policy() -> None:
+    """Work with policy files."""
+
+
+@policy.command("validate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+def policy_validate(files: tuple[str, ...]) -> None:
+    """Check policy FILES against the schema and the bundled registry.
+
+    Prints one line per problem, FILE:LINE: field.path: message, and exits with 2 if there is any.
+    """
+    try:
+        load_registry(files)
+    except PolicyError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(EXIT_USAGE)
+    for file in files:
+        click.echo(f"{file}: valid")
+
+
+@main.command("rules")
+def list_rules() -> None:
+    """List the rules of 'twitchpolicy check' with their codes and names."""
+    for rule in RULES:
+        click.echo(f"{rule.code}  {rule.name:<20} {rule.summary}")

@@ -1,0 +1,164 @@
+"""Read policy files: YAML with line numbers, JSON Schema validation, and problems that name file, line and field."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+SCHEMA_NAME = "policy.schema.json"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One defect in a policy file, printed as ``FILE:LINE: field.path: message``."""
+
+    file: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        field = self.field or "(file)"
+        return f"{self.file}:{self.line}: {field}: {self.message}"
+
+
+class PolicyError(Exception):
+    """Raised when policy files have problems; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def bundled_policy_dir() -> Path:
+    """Return the folder of the shipped policy files.
+
+    A wheel carries them as ``twitchpolicy/policy``; a source checkout or an
+    editable install reads the repository's top-level ``policy/`` folder.
+    """
+    packaged = Path(str(resources.files("twitchpolicy"))) / "policy"
+    if (packaged / SCHEMA_NAME).is_file():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "policy"
+
+
+@lru_cache(maxsize=1)
+def schema_validator() -> jsonschema.Draft202012Validator:
+    schema = json.loads((bundled_policy_dir() / SCHEMA_NAME).read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def format_path(path: tuple[Any, ...] | list[Any]) -> str:
+    """Render a JSON path such as ('endpoints', 3, 'auth') as ``endpoints[3].auth``."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+class LineMap:
+    """Line numbers (1-based) of every node of a YAML document, keyed by JSON path."""
+
+    def __init__(self) -> None:
+        self.lines: dict[tuple[Any, ...], int] = {}
+
+    def line_of(self, path: tuple[Any, ...] | list[Any]) -> int:
+        """Return the line of the deepest existing node on ``path``."""
+        path = tuple(path)
+        while path and path not in self.lines:
+            path = path[:-1]
+        return self.lines.get(path, 1)
+
+
+def _walk_nodes(node: yaml.Node, path: tuple[Any, ...], lines: LineMap, problems: list[Problem], file: str) -> None:
+    lines.lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                problems.append(
+                    Problem(file, line, format_path(path + (key,)), f"duplicate key {key!r}; first defined on line {seen[key]}")
+                )
+                continue
+            seen[key] = line
+            lines.lines[path + (key,)] = line
+            _walk_nodes(value_node, path + (key,), lines, problems, file)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _walk_nodes(item, path + (index,), lines, problems, file)
+
+
+def read_policy_file(path: Path) -> tuple[Any, LineMap, list[Problem]]:
+    """Parse one policy file; return its data, its line map and the problems found so far.
+
+    The data is None when the file cannot be read or parsed.
+    """
+    file = str(path)
+    lines = LineMap()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None, lines, [Problem(file, 1, "", "file not found")]
+    except (OSError, UnicodeDecodeError) as error:
+        return None, lines, [Problem(file, 1, "", f"cannot read file: {error}")]
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        reason = getattr(error, "problem", None) or str(error)
+        return None, lines, [Problem(file, line, "", f"invalid YAML: {reason}")]
+    problems: list[Problem] = []
+    if node is not None:
+        _walk_nodes(node, (), lines, problems, file)
+    return data, lines, problems
+
+
+def schema_problems(data: Any, lines: LineMap, file: str) -> list[Problem]:
+    """Validate ``data`` against the policy schema; one problem per failing leaf."""
+    problems = []
+    for error in schema_validator().iter_errors(data):
+        for leaf in _leaf_errors(error):
+            path = tuple(leaf.absolute_path)
+            problems.append(Problem(file, lines.line_of(path), format_path(path), _describe(leaf)))
+    return problems
+
+
+def _leaf_errors(error: jsonschema.ValidationError) -> list[jsonschema.ValidationError]:
+    """Descend into oneOf/anyOf/if-then failures to the errors that say what is wrong."""
+    if error.context:
+        best = jsonschema.exceptions.best_match(error.context)
+        if best is not None and list(best.absolute_path) != list(error.absolute_path) or error.validator in ("allOf",):
+            return [best]
+    return [error]
+
+
+def _describe(error: jsonschema.ValidationError) -> str:
+    instance = error.instance
+    if error.validator == "additionalProperties":
+        extra = sorted(set(instance) - set(error.schema.get("properties", {})))
+        return "unknown field " + ", ".join(repr(name) for name in extra)
+    if error.validator == "required":
+        return error.message.replace(" is a required property", " is required")
+    if error.validator == "enum":
+        allowed = ", ".join(repr(value) for value in error.validator_value)
+        return f"invalid value {instance!r}; expected one of {allowed}"
+    if error.validator == "pattern":
+        return f"invalid value {instance!r}; it must match {error.validator_value}"
+    if error.validator == "type":
+        return f"invalid value {instance!r}; expected {error.validator_value}"
+    return error.message

@@ -1,0 +1,626 @@
+"""The Twitch API policy registry: immutable, typed entries loaded from the YAML files under ``policy/``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from twitchpolicy.policyfile import LineMap, PolicyError, Problem, bundled_policy_dir, format_path, read_policy_file, schema_problems
+from twitchpolicy.urls import TwitchURL, parse_twitch_url
+
+TOKEN_KINDS = ("app", "user", "jwt", "none")
+
+
+@dataclass(frozen=True)
+class ScopeRequirement:
+    """Required scopes: every ``all_of`` scope and, if ``any_of`` is set, one of those."""
+
+    all_of: tuple[str, ...] = ()
+    any_of: tuple[str, ...] = ()
+
+    def names(self) -> tuple[str, ...]:
+        return self.all_of + self.any_of
+
+    def __bool__(self) -> bool:
+        return bool(self.all_of or self.any_of)
+
+    def describe(self) -> str:
+        """Render as ``a and b and (c or d)``, the way the reference states it."""
+        parts = list(self.all_of)
+        if self.any_of:
+            alternatives = " or ".join(self.any_of)
+            parts.append(f"({alternatives})" if self.all_of else alternatives)
+        return " and ".join(parts)
+
+
+@dataclass(frozen=True)
+class IdentityRule:
+    """A request parameter that must name the token's user, or a channel the user may act for."""
+
+    param: str
+    location: str
+    role: str
+
+
+@dataclass(frozen=True)
+class OptionalScope:
+    scope: str
+    unlocks: str
+
+
+@dataclass(frozen=True)
+class UserGrant:
+    """Scopes that the user named by ``param`` must have granted the client, for an app access token."""
+
+    param: str
+    location: str
+    scopes: ScopeRequirement
+    or_moderator: bool = False
+
+
+@dataclass(frozen=True)
+class UserTokenPolicy:
+    scopes: ScopeRequirement = ScopeRequirement()
+    identity: tuple[IdentityRule, ...] = ()
+    optional_scopes: tuple[OptionalScope, ...] = ()
+    without_scopes: str | None = None
+    transports: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AppTokenPolicy:
+    limited: str | None = None
+    only_for: str | None = None
+    authorized_by: tuple[UserGrant, ...] = ()
+    transports: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Auth:
+    """The token kinds an endpoint accepts. ``jwt_role`` is set for extension JWTs; ``none`` for no token."""
+
+    user: UserTokenPolicy | None = None
+    app: AppTokenPolicy | None = None
+    jwt_role: str | None = None
+    none: bool = False
+
+    @property
+    def token_kinds(self) -> tuple[str, ...]:
+        kinds = []
+        if self.app is not None:
+            kinds.append("app")
+        if self.user is not None:
+            kinds.append("user")
+        if self.jwt_role is not None:
+            kinds.append("jwt")
+        if self.none:
+            kinds.append("none")
+        return tuple(kinds)
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    required: bool
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One Helix endpoint, live or removed."""
+
+    id: str
+    name: str
+    category: str
+    method: str
+    path: str
+    status: str
+    auth: Auth
+    reference: str
+    query: tuple[Parameter, ...] = ()
+    body: tuple[Parameter, ...] = ()
+    deprecated_on: str | None = None
+    removed_on: str | None = None
+    replaced_by: tuple[str, ...] = ()
+    variant_of: str | None = None
+    note: str | None = None
+    source: str = ""
+    line: int = 0
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.method} {self.path})"
+
+    def scope_names(self) -> tuple[str, ...]:
+        """Every scope the entry mentions, required, optional or granted."""
+        names: list[str] = []
+        if self.auth.user is not None:
+            names += self.auth.user.scopes.names()
+            names += [optional.scope for optional in self.auth.user.optional_scopes]
+        if self.auth.app is not None:
+            for grant in self.auth.app.authorized_by:
+                names += grant.scopes.names()
+        return tuple(dict.fromkeys(names))
+
+
+@dataclass(frozen=True)
+class Scope:
+    name: str
+    description: str
+    status: str
+    reference: str
+    used_by: tuple[str, ...] = ()
+    replaced_by: tuple[str, ...] | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class OAuthEndpoint:
+    id: str
+    name: str
+    method: str
+    path: str
+    reference: str
+    parameters: tuple[Parameter, ...] = ()
+    authorization_header: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Grant:
+    """An OAuth grant (flow) and the token it yields."""
+
+    id: str
+    name: str
+    endpoint: str
+    yields: str
+    refreshable: bool
+    requires_client_secret: bool
+    reference: str
+    grant_type: str | None = None
+    response_type: str | None = None
+    carries_scopes: bool | None = None
+    typical_lifetime_seconds: int | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class KrakenEndpoint:
+    id: str
+    name: str
+    method: str
+    path: str
+    replaced_by: tuple[str, ...]
+    reference: str
+    scopes: tuple[str, ...] = ()
+    note: str | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.method} {self.path})"
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """The registry entries that a method and URL point at.
+
+    ``api`` is ``helix``, ``kraken``, ``oauth`` or None for a URL that is not Twitch's.
+    ``path_entries`` are the entries for the path under any method; ``entry`` is the
+    one for the requested method, if any.
+    """
+
+    url: TwitchURL | None
+    api: str | None
+    path_entries: tuple[Any, ...] = ()
+    entry: Any = None
+
+    @property
+    def allowed_methods(self) -> tuple[str, ...]:
+        return tuple(sorted({entry.method for entry in self.path_entries}))
+
+
+@dataclass(frozen=True)
+class Registry:
+    """All policy entries, indexed for lookup. Build it with :func:`load_registry`."""
+
+    endpoints: tuple[Endpoint, ...]
+    scopes: Mapping[str, Scope]
+    oauth_endpoints: tuple[OAuthEndpoint, ...]
+    grants: tuple[Grant, ...]
+    kraken_endpoints: tuple[KrakenEndpoint, ...]
+    kraken_shutdown_on: str | None
+    kraken_reference: str | None
+    files: tuple[str, ...]
+    _by_id: Mapping[str, Endpoint] = field(repr=False, default_factory=lambda: MappingProxyType({}))
+    _by_path: Mapping[str, tuple[Endpoint, ...]] = field(repr=False, default_factory=lambda: MappingProxyType({}))
+
+    def endpoint(self, endpoint_id: str) -> Endpoint | None:
+        return self._by_id.get(endpoint_id)
+
+    def helix_paths(self) -> tuple[str, ...]:
+        return tuple(self._by_path)
+
+    def lookup(self, method: str | None, url: str) -> Lookup:
+        """Find the entries for an HTTP method and a URL or path.
+
+        The URL may be absolute (``https://api.twitch.tv/helix/users?id=1``), a path
+        (``/helix/users/``), or a Kraken or OAuth URL. Query strings, fragments,
+        trailing slashes and host case do not matter. ``method`` None matches any method.
+        """
+        parsed = parse_twitch_url(url)
+        if parsed is None:
+            return Lookup(None, None)
+        if parsed.api == "helix":
+            entries = self._by_path.get(parsed.path.lower(), ())
+        elif parsed.api == "kraken":
+            entries = _match_templates(self.kraken_endpoints, parsed.segments)
+        else:
+            entries = tuple(entry for entry in self.oauth_endpoints if entry.path == parsed.path.lower())
+        chosen = None
+        if method is not None:
+            same_method = [entry for entry in entries if entry.method == method.upper()]
+            chosen = _prefer_primary(same_method)
+        return Lookup(parsed, parsed.api, tuple(entries), chosen)
+
+
+def _prefer_primary(entries: list[Any]) -> Any:
+    for entry in entries:
+        if getattr(entry, "variant_of", None) is None:
+            return entry
+    return entries[0] if entries else None
+
+
+def _match_templates(entries: Iterable[KrakenEndpoint], segments: tuple[str | None, ...]) -> tuple[KrakenEndpoint, ...]:
+    """Match path segments against Kraken templates; ``{name}`` matches any one segment.
+
+    A segment of None (a value the scanner could not resolve) matches only a template
+    parameter. When several templates match, those with the most literal segments win.
+    """
+    best: list[KrakenEndpoint] = []
+    best_score = -1
+    for entry in entries:
+        template = entry.path.strip("/").split("/")[1:]
+        if len(template) != len(segments):
+            continue
+        score = 0
+        for part, segment in zip(template, segments):
+            if part.startswith("{"):
+                continue
+            if segment is None or part.lower() != segment.lower():
+                break
+            score += 1
+        else:
+            if score > best_score:
+                best, best_score = [entry], score
+            elif score == best_score:
+                best.append(entry)
+    return tuple(best)
+
+
+# ---------------------------------------------------------------- loading
+
+
+def bundled_policy_files() -> list[Path]:
+    root = bundled_policy_dir()
+    return sorted(root.glob("*.yaml")) + sorted((root / "helix").glob("*.yaml"))
+
+
+def load_registry(extra_files: Iterable[str | Path] = ()) -> Registry:
+    """Load the bundled policy files and then ``extra_files``; raise PolicyError listing every problem.
+
+    An extra file may add endpoints and scopes, and may override a bundled endpoint
+    or scope by using its id or name.
+    """
+    return _load(tuple(str(path) for path in extra_files))
+
+
+@lru_cache(maxsize=8)
+def _load(extra_files: tuple[str, ...]) -> Registry:
+    builder = _Builder()
+    for path in bundled_policy_files():
+        builder.read(path, bundled=True)
+    for path in extra_files:
+        builder.read(Path(path), bundled=False)
+    return builder.build()
+
+
+def _tuple(values: Iterable[Any] | None) -> tuple[Any, ...]:
+    return tuple(values or ())
+
+
+def _scopes(data: Mapping[str, Any] | None) -> ScopeRequirement:
+    data = data or {}
+    return ScopeRequirement(_tuple(data.get("all_of")), _tuple(data.get("any_of")))
+
+
+def _parameters(rows: Iterable[Mapping[str, Any]] | None) -> tuple[Parameter, ...]:
+    return tuple(Parameter(row["name"], bool(row["required"])) for row in rows or ())
+
+
+def _auth(data: Mapping[str, Any]) -> Auth:
+    user = app = None
+    if "user" in data:
+        raw = data["user"] or {}
+        user = UserTokenPolicy(
+            scopes=_scopes(raw.get("scopes")),
+            identity=tuple(IdentityRule(rule["param"], rule["in"], rule["role"]) for rule in raw.get("identity", ())),
+            optional_scopes=tuple(OptionalScope(item["scope"], item["unlocks"]) for item in raw.get("optional_scopes", ())),
+            without_scopes=raw.get("without_scopes"),
+            transports=_tuple(raw.get("transports")),
+        )
+    if "app" in data:
+        raw = data["app"] or {}
+        app = AppTokenPolicy(
+            limited=raw.get("limited"),
+            only_for=raw.get("only_for"),
+            authorized_by=tuple(
+                UserGrant(grant["param"], grant["in"], _scopes(grant["scopes"]), bool(grant.get("or_moderator", False)))
+                for grant in raw.get("authorized_by", ())
+            ),
+            transports=_tuple(raw.get("transports")),
+        )
+    jwt_role = (data.get("jwt") or {}).get("role") if "jwt" in data else None
+    return Auth(user=user, app=app, jwt_role=jwt_role, none="none" in data)
+
+
+class _Builder:
+    """Collects entries from several files, then checks what the schema cannot."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.files: list[str] = []
+        self.endpoints: dict[str, Endpoint] = {}
+        self.scopes: dict[str, Scope] = {}
+        self.scope_lines: dict[str, tuple[str, int]] = {}
+        self.oauth_endpoints: dict[str, OAuthEndpoint] = {}
+        self.grants: dict[str, Grant] = {}
+        self.grant_lines: dict[str, tuple[str, int]] = {}
+        self.kraken: dict[str, KrakenEndpoint] = {}
+        self.kraken_lines: dict[str, tuple[str, int]] = {}
+        self.kraken_shutdown_on: str | None = None
+        self.kraken_reference: str | None = None
+        self.bundled_endpoint_ids: set[str] = set()
+        self.bundled_scope_names: set[str] = set()
+
+    def read(self, path: Path, bundled: bool) -> None:
+        file = str(path)
+        self.files.append(file)
+        data, lines, problems = read_policy_file(path)
+        if data is None or problems:
+            self.problems += problems
+            if data is None:
+                return
+        problems = schema_problems(data, lines, file)
+        if problems:
+            self.problems += problems
+            return
+        for index, raw in enumerate(data.get("endpoints", ())):
+            self._add_endpoint(raw, file, lines, ("endpoints", index), bundled)
+        for index, raw in enumerate(data.get("scopes", ())):
+            self._add_scope(raw, file, lines, ("scopes", index), bundled)
+        if "oauth" in data:
+            self._add_oauth(data["oauth"], file, lines)
+        if "kraken" in data:
+            self._add_kraken(data["kraken"], file, lines)
+
+    def _duplicate(self, file: str, lines: LineMap, path: tuple[Any, ...], what: str, name: str, first: tuple[str, int]) -> None:
+        self.problems.append(
+            Problem(file, lines.line_of(path), format_path(path), f"duplicate {what} {name!r}; first defined at {first[0]}:{first[1]}")
+        )
+
+    def _add_endpoint(self, raw: Mapping[str, Any], file: str, lines: LineMap, path: tuple[Any, ...], bundled: bool) -> None:
+        endpoint = Endpoint(
+            id=raw["id"],
+            name=raw["name"],
+            category=raw["category"],
+            method=raw["method"],
+            path=raw["path"],
+            status=raw["status"],
+            auth=_auth(raw["auth"]),
+            reference=raw["reference"],
+            query=_parameters(raw.get("query")),
+            body=_parameters(raw.get("body")),
+            deprecated_on=raw.get("deprecated_on"),
+            removed_on=raw.get("removed_on"),
+            replaced_by=_tuple(raw.get("replaced_by")),
+            variant_of=raw.get("variant_of"),
+            note=raw.get("note"),
+            source=file,
+            line=lines.line_of(path),
+        )
+        previous = self.endpoints.get(endpoint.id)
+        if previous is not None and (bundled or previous.source == file):
+            self._duplicate(file, lines, path + ("id",), "endpoint id", endpoint.id, (previous.source, previous.line))
+            return
+        if bundled:
+            self.bundled_endpoint_ids.add(endpoint.id)
+            if not endpoint.path.startswith("/helix/"):
+                self.problems.append(
+                    Problem(file, lines.line_of(path + ("path",)), format_path(path + ("path",)), f"bundled Helix path {endpoint.path!r} must start with /helix/")
+                )
+        self.endpoints[endpoint.id] = endpoint
+
+    def _add_scope(self, raw: Mapping[str, Any], file: str, lines: LineMap, path: tuple[Any, ...], bundled: bool) -> None:
+        name = raw["name"]
+        if name in self.scopes and (bundled or self.scope_lines[name][0] == file):
+            self._duplicate(file, lines, path + ("name",), "scope", name, self.scope_lines[name])
+            return
+        self.scopes[name] = Scope(
+            name=name,
+            description=raw["description"],
+            status=raw["status"],
+            reference=raw["reference"],
+            used_by=_tuple(raw.get("used_by")),
+            replaced_by=tuple(raw["replaced_by"]) if "replaced_by" in raw else None,
+            note=raw.get("note"),
+        )
+        self.scope_lines[name] = (file, lines.line_of(path))
+
+    def _add_oauth(self, raw: Mapping[str, Any], file: str, lines: LineMap) -> None:
+        for index, item in enumerate(raw["endpoints"]):
+            path = ("oauth", "endpoints", index)
+            if item["id"] in self.oauth_endpoints:
+                self._duplicate(file, lines, path + ("id",), "OAuth endpoint id", item["id"], (file, lines.line_of(path)))
+                continue
+            self.oauth_endpoints[item["id"]] = OAuthEndpoint(
+                id=item["id"],
+                name=item["name"],
+                method=item["method"],
+                path=item["path"],
+                reference=item["reference"],
+                parameters=_parameters(item.get("parameters")),
+                authorization_header=item.get("authorization_header"),
+                note=item.get("note"),
+            )
+        for index, item in enumerate(raw["grants"]):
+            path = ("oauth", "grants", index)
+            if item["id"] in self.grants:
+                self._duplicate(file, lines, path + ("id",), "grant id", item["id"], self.grant_lines[item["id"]])
+                continue
+            self.grants[item["id"]] = Grant(
+                id=item["id"],
+                name=item["name"],
+                endpoint=item["endpoint"],
+                yields=item["yields"],
+                refreshable=item["refreshable"],
+                requires_client_secret=item["requires_client_secret"],
+                reference=item["reference"],
+                grant_type=item.get("grant_type"),
+                response_type=item.get("response_type"),
+                carries_scopes=item.get("carries_scopes"),
+                typical_lifetime_seconds=item.get("typical_lifetime_seconds"),
+                note=item.get("note"),
+            )
+            self.grant_lines[item["id"]] = (file, lines.line_of(path))
+
+    def _add_kraken(self, raw: Mapping[str, Any], file: str, lines: LineMap) -> None:
+        self.kraken_shutdown_on = raw["shutdown_on"]
+        self.kraken_reference = raw["reference"]
+        for index, item in enumerate(raw["endpoints"]):
+            path = ("kraken", "endpoints", index)
+            if item["id"] in self.kraken:
+                self._duplicate(file, lines, path + ("id",), "Kraken endpoint id", item["id"], self.kraken_lines[item["id"]])
+                continue
+            self.kraken[item["id"]] = KrakenEndpoint(
+                id=item["id"],
+                name=item["name"],
+                method=item["method"],
+                path=item["path"],
+                replaced_by=tuple(item["replaced_by"]),
+                reference=item["reference"],
+                scopes=_tuple(item.get("scopes")),
+                note=item.get("note"),
+            )
+            self.kraken_lines[item["id"]] = (file, lines.line_of(path))
+
+    # ------------------------------------------------------------ checks beyond the schema
+
+    def _check(self) -> None:
+        self._check_endpoints()
+        self._check_scopes()
+        self._check_oauth()
+        self._check_kraken()
+
+    def _endpoint_problem(self, endpoint: Endpoint, message: str) -> None:
+        self.problems.append(Problem(endpoint.source, endpoint.line, f"endpoints[{endpoint.id}]", message))
+
+    def _check_endpoints(self) -> None:
+        by_route: dict[tuple[str, str], list[Endpoint]] = {}
+        for endpoint in self.endpoints.values():
+            by_route.setdefault((endpoint.method, endpoint.path.lower()), []).append(endpoint)
+            for name in endpoint.scope_names():
+                if name not in self.scopes:
+                    self._endpoint_problem(endpoint, f"unknown scope {name!r}")
+                elif self.scopes[name].status == "legacy" and endpoint.status != "removed":
+                    self._endpoint_problem(endpoint, f"legacy scope {name!r}; use a current scope")
+            for target in endpoint.replaced_by:
+                if target not in self.endpoints:
+                    self._endpoint_problem(endpoint, f"replaced_by names unknown endpoint id {target!r}")
+                elif target == endpoint.id:
+                    self._endpoint_problem(endpoint, "replaced_by names the endpoint itself")
+            if endpoint.status != "removed" and endpoint.removed_on:
+                self._endpoint_problem(endpoint, f"removed_on is set but status is {endpoint.status!r}")
+            if endpoint.variant_of is not None:
+                base = self.endpoints.get(endpoint.variant_of)
+                if base is None:
+                    self._endpoint_problem(endpoint, f"variant_of names unknown endpoint id {endpoint.variant_of!r}")
+                elif (base.method, base.path.lower()) != (endpoint.method, endpoint.path.lower()):
+                    self._endpoint_problem(endpoint, f"variant_of {base.id!r} has another method or path")
+            self._check_identity(endpoint)
+        for (method, path), entries in by_route.items():
+            primaries = [entry for entry in entries if entry.variant_of is None]
+            for extra in primaries[1:]:
+                first = primaries[0]
+                self._endpoint_problem(
+                    extra, f"{method} {path} is already defined by {first.id!r} at {first.source}:{first.line}; set variant_of to model a variant"
+                )
+
+    def _check_identity(self, endpoint: Endpoint) -> None:
+        """Identity and grant parameters must be listed among the endpoint's parameters, when it lists any."""
+        if not endpoint.query and not endpoint.body:
+            return
+        listed = {("query", p.name) for p in endpoint.query} | {("body", p.name) for p in endpoint.body}
+        rules: list[tuple[str, str]] = []
+        if endpoint.auth.user is not None:
+            rules += [(rule.location, rule.param) for rule in endpoint.auth.user.identity]
+        if endpoint.auth.app is not None:
+            rules += [(grant.location, grant.param) for grant in endpoint.auth.app.authorized_by]
+        for location, param in rules:
+            if (location, param) not in listed:
+                self._endpoint_problem(endpoint, f"identity parameter {param!r} is not among the {location} parameters")
+
+    def _check_scopes(self) -> None:
+        for scope in self.scopes.values():
+            file, line = self.scope_lines[scope.name]
+            for target in scope.replaced_by or ():
+                if target not in self.scopes:
+                    self.problems.append(Problem(file, line, f"scopes[{scope.name}].replaced_by", f"unknown scope {target!r}"))
+                elif self.scopes[target].status == "legacy":
+                    self.problems.append(Problem(file, line, f"scopes[{scope.name}].replaced_by", f"replacement {target!r} is itself legacy"))
+
+    def _check_oauth(self) -> None:
+        for grant in self.grants.values():
+            if grant.endpoint not in self.oauth_endpoints:
+                file, line = self.grant_lines[grant.id]
+                self.problems.append(Problem(file, line, f"grants[{grant.id}].endpoint", f"unknown OAuth endpoint id {grant.endpoint!r}"))
+
+    def _check_kraken(self) -> None:
+        routes: dict[tuple[str, str], str] = {}
+        for entry in self.kraken.values():
+            file, line = self.kraken_lines[entry.id]
+            for target in entry.replaced_by:
+                if target not in self.endpoints:
+                    self.problems.append(Problem(file, line, f"kraken.endpoints[{entry.id}].replaced_by", f"unknown endpoint id {target!r}"))
+            for name in entry.scopes:
+                if name not in self.scopes:
+                    self.problems.append(Problem(file, line, f"kraken.endpoints[{entry.id}].scopes", f"unknown scope {name!r}"))
+            route = (entry.method, entry.path.lower())
+            if route in routes:
+                self.problems.append(
+                    Problem(file, line, f"kraken.endpoints[{entry.id}]", f"{entry.method} {entry.path} is already defined by {routes[route]!r}")
+                )
+            routes[route] = entry.id
+
+    def build(self) -> Registry:
+        if not self.problems:
+            self._check()
+        if self.problems:
+            raise PolicyError(self.problems)
+        by_path: dict[str, list[Endpoint]] = {}
+        for endpoint in self.endpoints.values():
+            by_path.setdefault(endpoint.path.lower(), []).append(endpoint)
+        return Registry(
+            endpoints=tuple(self.endpoints.values()),
+            scopes=MappingProxyType(dict(self.scopes)),
+            oauth_endpoints=tuple(self.oauth_endpoints.values()),
+            grants=tuple(self.grants.values()),
+            kraken_endpoints=tuple(self.kraken.values()),
+            kraken_shutdown_on=self.kraken_shutdown_on,
+            kraken_reference=self.kraken_reference,
+            files=tuple(self.files),
+            _by_id=MappingProxyType(dict(self.endpoints)),
+            _by_path=MappingProxyType({path: tuple(entries) for path, entries in by_path.items()}),
+        )

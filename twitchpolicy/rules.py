@@ -1,0 +1,172 @@
+"""Rules of ``twitchpolicy check``: each finding is a small class holding its code, name, format and arguments."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from twitchpolicy.registry import Endpoint, KrakenEndpoint, Registry
+from twitchpolicy.scan import CallSite, ParseFailure
+from twitchpolicy.urls import parse_twitch_url
+
+REFERENCE = "https://dev.twitch.tv/docs/api/reference/"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Base of every finding. Subclasses set ``code``, ``name``, ``summary``, ``fix`` and ``template``."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    severity: ClassVar[str] = "error"
+    summary: ClassVar[str]
+    fix: ClassVar[str]
+    template: ClassVar[str]
+
+    path: str
+    line: int
+    column: int
+    args: tuple[str, ...] = ()
+    url: str | None = None
+    method: str | None = None
+    endpoint: str | None = None
+    reference: str | None = None
+    extra: dict[str, str] = field(default_factory=dict, compare=False)
+
+    @property
+    def message(self) -> str:
+        return self.template % self.args
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line, self.column, self.code)
+
+
+class UnknownEndpoint(Finding):
+    code = "TP101"
+    name = "unknown-endpoint"
+    summary = "A Helix or OAuth path that the Twitch API does not have."
+    fix = "Correct the path; the message names the closest real endpoint."
+    template = "%s is not a Twitch API endpoint%s"
+
+
+class RemovedEndpoint(Finding):
+    code = "TP102"
+    name = "removed-endpoint"
+    summary = "A Helix endpoint that Twitch removed; calls to it fail."
+    fix = "Call the replacement endpoint that the message names."
+    template = "%s was removed on %s; %s"
+
+
+class KrakenEndpointCall(Finding):
+    code = "TP103"
+    name = "kraken-endpoint"
+    summary = "A call to the Kraken v5 API, which Twitch shut down on 2022-02-28."
+    fix = "Move the call to the Helix endpoint that the message names, with a Bearer token and a Client-Id header."
+    template = "%s calls the Kraken v5 API, shut down on %s; %s"
+
+
+class MethodNotAllowed(Finding):
+    code = "TP104"
+    name = "method-not-allowed"
+    summary = "An HTTP method that the endpoint at this path does not accept."
+    fix = "Use one of the methods the message lists."
+    template = "%s %s is not an endpoint; this path accepts %s"
+
+
+class ParseError(Finding):
+    code = "TP901"
+    name = "parse-error"
+    summary = "A Python file that could not be parsed; it was searched as text only."
+    fix = "Fix the syntax error, or exclude the file."
+    template = "%s"
+
+
+RULES: tuple[type[Finding], ...] = (UnknownEndpoint, RemovedEndpoint, KrakenEndpointCall, MethodNotAllowed, ParseError)
+
+
+def _endpoint_names(registry: Registry, ids: tuple[str, ...]) -> str:
+    labels = []
+    for endpoint_id in ids:
+        endpoint = registry.endpoint(endpoint_id)
+        labels.append(endpoint.label if endpoint is not None else endpoint_id)
+    return " or ".join(labels)
+
+
+def _replacement_text(registry: Registry, ids: tuple[str, ...]) -> str:
+    if not ids:
+        return "Helix has no replacement"
+    return "use " + _endpoint_names(registry, ids)
+
+
+def check_sites(registry: Registry, sites: list[CallSite], failures: list[ParseFailure]) -> list[Finding]:
+    """Return the findings for the scanned call sites, sorted by path, line, column and code."""
+    findings: list[Finding] = [ParseError(failure.path, failure.line, failure.column, (failure.message,)) for failure in failures]
+    for site in sites:
+        finding = check_site(registry, site)
+        if finding is not None:
+            findings.append(finding)
+    return sorted(findings, key=Finding.sort_key)
+
+
+def check_site(registry: Registry, site: CallSite) -> Finding | None:
+    parsed = parse_twitch_url(site.url)
+    if parsed is None or parsed.is_base:
+        return None
+    where = dict(path=site.path, line=site.line, column=site.column, url=parsed.path, method=site.method)
+    lookup = registry.lookup(site.method, site.url)
+    if parsed.api == "kraken":
+        return _kraken_finding(registry, site, lookup.path_entries, where)
+    if not parsed.is_complete:
+        return None
+    if not lookup.path_entries:
+        return UnknownEndpoint(args=(parsed.path, _suggestion(registry, parsed.api, parsed.path)), reference=REFERENCE, **where)
+    if site.method is not None and lookup.entry is None:
+        allowed = ", ".join(lookup.allowed_methods)
+        return MethodNotAllowed(args=(site.method, parsed.path, allowed), reference=_reference_of(lookup.path_entries[0]), **where)
+    entry = lookup.entry if lookup.entry is not None else lookup.path_entries[0]
+    if isinstance(entry, Endpoint) and entry.status == "removed":
+        if site.method is None and any(candidate.status != "removed" for candidate in lookup.path_entries):
+            return None
+        return RemovedEndpoint(
+            args=(entry.label, entry.removed_on or "an unknown date", _replacement_text(registry, entry.replaced_by)),
+            endpoint=entry.id,
+            reference=entry.reference,
+            **where,
+        )
+    return None
+
+
+def _reference_of(entry: object) -> str | None:
+    return getattr(entry, "reference", None)
+
+
+def _kraken_finding(registry: Registry, site: CallSite, entries: tuple[KrakenEndpoint, ...], where: dict) -> Finding:
+    chosen = [entry for entry in entries if site.method is None or entry.method == site.method] or list(entries)
+    shutdown = registry.kraken_shutdown_on or "2022-02-28"
+    if chosen:
+        entry = chosen[0]
+        label = entry.label
+        advice = _replacement_text(registry, entry.replaced_by)
+        return KrakenEndpointCall(args=(label, shutdown, advice), endpoint=entry.id, reference=entry.reference, **where)
+    label = f"{site.method} {where['url']}" if site.method else where["url"]
+    return KrakenEndpointCall(
+        args=(label, shutdown, "find its Helix replacement in the migration guide"), reference=registry.kraken_reference, **where
+    )
+
+
+def _suggestion(registry: Registry, api: str, path: str) -> str:
+    if api == "helix":
+        candidates = registry.helix_paths()
+    else:
+        candidates = tuple(entry.path for entry in registry.oauth_endpoints)
+    close = difflib.get_close_matches(path.lower(), candidates, n=1, cutoff=0.6)
+    if not close:
+        return ""
+    names = []
+    if api == "helix":
+        for endpoint in registry.endpoints:
+            if endpoint.path.lower() == close[0] and endpoint.status != "removed":
+                names.append(endpoint.name)
+    named = f" ({', '.join(dict.fromkeys(names))})" if names else ""
+    return f"; did you mean {close[0]}{named}?"
