@@ -364,18 +364,21 @@ def kraken_entry(registry, method, url):
 
 def test_kraken_user_by_login(registry):
     entry = kraken_entry(registry, "GET", "https://api.twitch.tv/kraken/users?login=fake_user")
+    assert entry.id == "kraken-get-users"
     assert entry.path == "/kraken/users"
     assert entry.replaced_by == ("get-users",)
 
 
 def test_kraken_channel_followers_template(registry):
     entry = kraken_entry(registry, "GET", "https://api.twitch.tv/kraken/channels/12345/follows")
+    assert entry.id == "kraken-get-channel-followers"
     assert entry.path == "/kraken/channels/{channel_id}/follows"
     assert "get-channel-followers" in entry.replaced_by
 
 
 def test_kraken_stream_template(registry):
     entry = kraken_entry(registry, "GET", "https://api.twitch.tv/kraken/streams/12345")
+    assert entry.id == "kraken-get-stream-by-user"
     assert entry.path == "/kraken/streams/{channel_id}"
     assert entry.replaced_by == ("get-streams",)
 
@@ -383,6 +386,7 @@ def test_kraken_stream_template(registry):
 def test_kraken_literal_beats_template(registry):
     """/kraken/streams/followed must match its own entry, not /kraken/streams/{channel_id}."""
     entry = kraken_entry(registry, "GET", "https://api.twitch.tv/kraken/streams/followed")
+    assert entry.id == "kraken-get-followed-streams"
     assert entry.path == "/kraken/streams/followed"
 
 

@@ -222,7 +222,7 @@ def policy_validate(files: tuple[str, ...]) -> None:
     Prints one line per problem, FILE:LINE: field.path: message, and exits with 2 if there is any.
     """
     try:
-        load_registry(files)
+        load_registry(files, validate_bundled=True)
     except PolicyError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)

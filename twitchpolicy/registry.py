@@ -308,22 +308,25 @@ def bundled_policy_files() -> list[Path]:
     return sorted(root.glob("*.yaml")) + sorted((root / "helix").glob("*.yaml"))
 
 
-def load_registry(extra_files: Iterable[str | Path] = ()) -> Registry:
+def load_registry(extra_files: Iterable[str | Path] = (), *, validate_bundled: bool = False) -> Registry:
     """Load the bundled policy files and then ``extra_files``; raise PolicyError listing every problem.
 
     An extra file may add endpoints and scopes, and may override a bundled endpoint
-    or scope by using its id or name.
+    or scope by using its id or name. Extra files always go through the JSON Schema.
+    The bundled files skip it unless ``validate_bundled`` is set, because it costs
+    about half a second and the test suite validates them; the checks beyond the
+    schema run on every load.
     """
-    return _load(tuple(str(path) for path in extra_files))
+    return _load(tuple(str(path) for path in extra_files), validate_bundled)
 
 
 @lru_cache(maxsize=8)
-def _load(extra_files: tuple[str, ...]) -> Registry:
+def _load(extra_files: tuple[str, ...], validate_bundled: bool) -> Registry:
     builder = _Builder()
     for path in bundled_policy_files():
-        builder.read(path, bundled=True)
+        builder.read(path, bundled=True, validate=validate_bundled)
     for path in extra_files:
-        builder.read(Path(path), bundled=False)
+        builder.read(Path(path), bundled=False, validate=True)
     return builder.build()
 
 
@@ -385,15 +388,17 @@ class _Builder:
         self.bundled_endpoint_ids: set[str] = set()
         self.bundled_scope_names: set[str] = set()
 
-    def read(self, path: Path, bundled: bool) -> None:
+    def read(self, path: Path, bundled: bool, validate: bool) -> None:
         file = str(path)
+        if bundled:
+            file = "policy/" + path.relative_to(bundled_policy_dir()).as_posix()
         self.files.append(file)
-        data, lines, problems = read_policy_file(path)
+        data, lines, problems = read_policy_file(path, display_name=file)
         if data is None or problems:
             self.problems += problems
             if data is None:
                 return
-        problems = schema_problems(data, lines, file)
+        problems = schema_problems(data, lines, file) if validate else []
         if problems:
             self.problems += problems
             return

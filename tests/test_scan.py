@@ -1,0 +1,148 @@
+"""The scanner and the rules on small source trees written to disk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from twitchpolicy.registry import load_registry
+from twitchpolicy.rules import check_sites
+from twitchpolicy.scan import scan_paths
+
+
+def findings_for(tmp_path: Path, files: dict[str, str]) -> list[tuple[str, int, int, str]]:
+    for name, text in files.items():
+        target = tmp_path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    result = scan_paths([str(tmp_path)])
+    findings = check_sites(load_registry(), result.sites, result.failures)
+    return [(Path(f.path).relative_to(tmp_path).as_posix(), f.line, f.column, f.code) for f in findings]
+
+
+def test_requests_get_removed(tmp_path: Path) -> None:
+    found = findings_for(tmp_path, {"bot.py": 'import requests\nrequests.get("https://api.twitch.tv/helix/users/follows?to_id=1")\n'})
+    assert found == [("bot.py", 2, 1, "TP102")]
+
+
+def test_fstring_with_module_constant(tmp_path: Path) -> None:
+    source = 'import requests\nBASE = "https://api.twitch.tv/helix"\n\ndef f(b):\n    return requests.put(f"{BASE}/clips?broadcaster_id={b}")\n'
+    assert findings_for(tmp_path, {"bot.py": source}) == [("bot.py", 5, 12, "TP104")]
+
+
+def test_correct_calls_are_clean(tmp_path: Path) -> None:
+    source = (
+        "import httpx, requests\n"
+        'BASE = "https://api.twitch.tv/helix"\n'
+        "def f(client, login):\n"
+        '    client.get(BASE + "/users", params={"login": login})\n'
+        '    requests.post(f"{BASE}/clips", params={"broadcaster_id": "1"})\n'
+        '    requests.request("PATCH", "%s/channels" % BASE)\n'
+        '    requests.get("{}/streams".format(BASE))\n'
+        '    httpx.post("https://id.twitch.tv/oauth2/token", data={})\n'
+    )
+    assert findings_for(tmp_path, {"bot.py": source}) == []
+
+
+def test_request_method_argument(tmp_path: Path) -> None:
+    source = 'import requests\nrequests.request("DELETE", "https://api.twitch.tv/helix/streams")\n'
+    assert findings_for(tmp_path, {"bot.py": source}) == [("bot.py", 2, 1, "TP104")]
+
+
+def test_class_attribute_and_self(tmp_path: Path) -> None:
+    source = (
+        "import aiohttp\n"
+        "class Api:\n"
+        '    BASE = "https://api.twitch.tv/helix"\n'
+        "    def __init__(self):\n"
+        '        self.follows = self.BASE + "/users/follows"\n'
+        "    async def go(self, session):\n"
+        "        async with session.get(self.follows) as response:\n"
+        "            return await response.json()\n"
+    )
+    assert findings_for(tmp_path, {"api.py": source}) == [("api.py", 7, 20, "TP102")]
+
+
+def test_constant_imported_from_settings(tmp_path: Path) -> None:
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/settings.py": 'API_BASE = "https://api.twitch.tv/helix"\n',
+        "pkg/bot.py": "import requests\nfrom .settings import API_BASE\n\ndef go():\n    return requests.get(API_BASE + '/stream')\n",
+    }
+    assert findings_for(tmp_path, files) == [("pkg/bot.py", 5, 12, "TP101")]
+
+
+def test_module_attribute_import(tmp_path: Path) -> None:
+    files = {
+        "config.py": 'KRAKEN = "https://api.twitch.tv/kraken"\n',
+        "main.py": "import config, requests\nrequests.get(config.KRAKEN + '/streams/featured')\n",
+    }
+    assert findings_for(tmp_path, files) == [("main.py", 2, 1, "TP103")]
+
+
+def test_constant_passed_to_wrapper(tmp_path: Path) -> None:
+    source = 'HUB = "https://api.twitch.tv/helix/webhooks/hub"\n\ndef subscribe(api):\n    api.call(HUB)\n'
+    assert findings_for(tmp_path, {"hooks.py": source}) == [("hooks.py", 1, 7, "TP102")]
+
+
+def test_constant_used_in_call_reported_once(tmp_path: Path) -> None:
+    source = 'import requests\nFOLLOWS = "https://api.twitch.tv/helix/users/follows"\nrequests.get(FOLLOWS)\n'
+    assert findings_for(tmp_path, {"bot.py": source}) == [("bot.py", 3, 1, "TP102")]
+
+
+def test_docstring_url_ignored(tmp_path: Path) -> None:
+    source = 'def f():\n    """Calls https://api.twitch.tv/helix/users/follows, which Twitch removed."""\n'
+    assert findings_for(tmp_path, {"doc.py": source}) == []
+
+
+def test_other_hosts_ignored(tmp_path: Path) -> None:
+    source = (
+        "import requests\n"
+        'requests.get("https://api.twitch.tv.example.com/helix/users/follows")\n'
+        'requests.get("https://www.twitch.tv/helix/users/follows")\n'
+        'requests.get("https://api.kraken.com/0/public/Ticker")\n'
+    )
+    assert findings_for(tmp_path, {"bot.py": source}) == []
+
+
+def test_unresolved_path_not_reported(tmp_path: Path) -> None:
+    source = "import requests\ndef f(endpoint):\n    return requests.get(f'https://api.twitch.tv/helix/{endpoint}')\n"
+    assert findings_for(tmp_path, {"bot.py": source}) == []
+
+
+def test_urllib_request_method(tmp_path: Path) -> None:
+    source = (
+        "from urllib.request import Request, urlopen\n"
+        'req = Request("https://api.twitch.tv/helix/users", data=b"{}")\n'
+        'urlopen(Request("https://api.twitch.tv/helix/users", method="GET"))\n'
+    )
+    assert findings_for(tmp_path, {"bot.py": source}) == [("bot.py", 2, 7, "TP104")]
+
+
+def test_javascript_fetch_and_axios(tmp_path: Path) -> None:
+    source = (
+        "const a = await fetch(`https://api.twitch.tv/helix/users/follows?to_id=${id}`);\n"
+        "await axios.post('https://api.twitch.tv/helix/streams', {});\n"
+        "await fetch('https://api.twitch.tv/helix/clips', { method: 'POST', headers });\n"
+        "const k = 'https://api.twitch.tv/kraken/streams/featured';\n"
+    )
+    assert findings_for(tmp_path, {"web/app.js": source}) == [
+        ("web/app.js", 1, 24, "TP102"),
+        ("web/app.js", 2, 19, "TP104"),
+        ("web/app.js", 4, 12, "TP103"),
+    ]
+
+
+def test_syntax_error_scanned_as_text(tmp_path: Path) -> None:
+    source = 'URL = "https://api.twitch.tv/helix/users/follows"\nif True print(URL)\n'
+    found = findings_for(tmp_path, {"broken.py": source})
+    assert found == [("broken.py", 1, 8, "TP102"), ("broken.py", 2, 9, "TP901")]
+
+
+def test_excluded_directories_skipped(tmp_path: Path) -> None:
+    files = {
+        ".venv/lib/site.py": 'X = "https://api.twitch.tv/kraken/streams/1"\n',
+        "node_modules/lib/index.js": "fetch('https://api.twitch.tv/kraken/streams/1')\n",
+        "src/ok.py": 'X = "https://api.twitch.tv/helix/streams"\n',
+    }
+    assert findings_for(tmp_path, files) == []
+    assert scan_paths([str(tmp_path)]).files_scanned == 1
