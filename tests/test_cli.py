@@ -78,7 +78,7 @@ def test_check_syntax_error_is_finding(tmp_path: Path) -> None:
     source.write_text('URL = "https://api.twitch.tv/kraken/streams/1"\ndef f(:\n', encoding="utf-8")
     result = run("check", str(tmp_path))
     lines = [line for line in result.stdout.splitlines() if ": TP" in line]
-    assert lines[0].startswith(f"{source}:1:8: TP103 /kraken/streams/1 calls the Kraken v5 API")
+    assert lines[0] == f"{source}:1:8: TP103 Get Stream by User (GET /kraken/streams/{{channel_id}}) calls the Kraken v5 API, shut down on 2022-02-28; use Get Streams (GET /helix/streams)"
     assert lines[1].startswith(f"{source}:2:7: TP901 cannot parse Python: ")
     assert result.returncode == 1
 
@@ -197,7 +197,7 @@ def test_endpoints_show_unknown() -> None:
 def test_rules_lists_codes() -> None:
     result = run("rules")
     codes = [line.split()[0] for line in result.stdout.splitlines()]
-    assert codes == ["TP101", "TP102", "TP103", "TP104", "TP901"]
+    assert codes == ["TP101", "TP102", "TP103", "TP104", "TP105", "TP901", "TP902"]
 
 
 def test_version_option() -> None:

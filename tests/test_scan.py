@@ -15,7 +15,7 @@ def findings_for(tmp_path: Path, files: dict[str, str]) -> list[tuple[str, int, 
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
     result = scan_paths([str(tmp_path)])
-    findings = check_sites(load_registry(), result.sites, result.failures)
+    findings = check_sites(load_registry(), result.sites, result.problems)
     return [(Path(f.path).relative_to(tmp_path).as_posix(), f.line, f.column, f.code) for f in findings]
 
 
@@ -145,4 +145,87 @@ def test_excluded_directories_skipped(tmp_path: Path) -> None:
         "src/ok.py": 'X = "https://api.twitch.tv/helix/streams"\n',
     }
     assert findings_for(tmp_path, files) == []
+    assert scan_paths([str(tmp_path)]).files_scanned == 1
+
+
+def test_js_constant_template(tmp_path: Path) -> None:
+    files = {
+        "src/constants.ts": "export const TWITCH_HELIX_URL = 'https://api.twitch.tv/helix/';\n",
+        "src/chat.ts": (
+            "import { TWITCH_HELIX_URL } from './constants';\n"
+            "const r = await fetch(`${TWITCH_HELIX_URL}users/follows?to_id=${id}`);\n"
+            "const s = await fetch(TWITCH_HELIX_URL + 'chat/chatters', { method: 'DELETE' });\n"
+            "const t = await fetch(`${TWITCH_HELIX_URL}users?login=${login}`);\n"
+        ),
+    }
+    assert findings_for(tmp_path, files) == [("src/chat.ts", 2, 23, "TP102"), ("src/chat.ts", 3, 23, "TP104")]
+
+
+def test_js_comments_skipped(tmp_path: Path) -> None:
+    source = (
+        "// Docs: https://api.twitch.tv/helix/moderation/\n"
+        "/* Old: https://api.twitch.tv/kraken/streams/1\n"
+        "   https://api.twitch.tv/kraken/users/1 */\n"
+        "fetch('https://api.twitch.tv/helix/streams'); // was https://api.twitch.tv/kraken/streams/1\n"
+    )
+    assert findings_for(tmp_path, {"app.js": source}) == []
+
+
+def test_annotated_self_attribute(tmp_path: Path) -> None:
+    source = (
+        "import requests\n"
+        "class Api:\n"
+        "    def __init__(self) -> None:\n"
+        '        self.base_url: str = "https://api.twitch.tv/helix"\n'
+        "    def follows(self):\n"
+        '        return requests.get(f"{self.base_url}/users/follows")\n'
+    )
+    assert findings_for(tmp_path, {"api.py": source}) == [("api.py", 6, 16, "TP102")]
+
+
+def test_local_inside_async_with(tmp_path: Path) -> None:
+    source = (
+        "import aiohttp\n"
+        "async def ban():\n"
+        "    async with aiohttp.ClientSession() as session:\n"
+        '        url = "https://api.twitch.tv/helix/moderation/bans"\n'
+        "        await session.put(url)\n"
+    )
+    assert findings_for(tmp_path, {"mod.py": source}) == [("mod.py", 5, 15, "TP104")]
+
+
+def test_webhook_topic_reported(tmp_path: Path) -> None:
+    source = (
+        "import requests\n"
+        "def subscribe(uid):\n"
+        '    body = {"hub.mode": "subscribe", "hub.topic": f"https://api.twitch.tv/helix/users/follows?to_id={uid}"}\n'
+        '    requests.post("https://api.twitch.tv/helix/webhooks/hub", json=body)\n'
+    )
+    assert findings_for(tmp_path, {"hooks.py": source}) == [("hooks.py", 3, 51, "TP105"), ("hooks.py", 4, 5, "TP102")]
+
+
+def test_route_decorator_not_a_call(tmp_path: Path) -> None:
+    source = (
+        "from flask import Flask\n"
+        "app = Flask(__name__)\n"
+        '@app.get("/helix/status")\n'
+        "def status():\n"
+        '    return "ok"\n'
+        'LOCAL = "/helix/not-twitch"\n'
+    )
+    assert findings_for(tmp_path, {"web.py": source}) == []
+
+
+def test_bare_path_in_connection_call(tmp_path: Path) -> None:
+    source = (
+        "import http.client\n"
+        'conn = http.client.HTTPSConnection("api.twitch.tv")\n'
+        'conn.request("GET", "/kraken/streams/" + "12345")\n'
+    )
+    assert findings_for(tmp_path, {"old.py": source}) == [("old.py", 3, 1, "TP103")]
+
+
+def test_dangling_symlink_skipped(tmp_path: Path) -> None:
+    (tmp_path / "activate.py").symlink_to(tmp_path / "missing.py")
+    assert findings_for(tmp_path, {"ok.py": "x = 1\n"}) == []
     assert scan_paths([str(tmp_path)]).files_scanned == 1

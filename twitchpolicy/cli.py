@@ -64,7 +64,7 @@ def check(paths: tuple[str, ...], output_format: str, policy_files: tuple[str, .
         result = scan_paths(paths)
     except ScanPathError as error:
         _fail(str(error))
-    findings = check_sites(registry, result.sites, result.failures)
+    findings = check_sites(registry, result.sites, result.problems)
     render = render_json if output_format == "json" else render_text
     click.echo(render(findings, result.files_scanned), nl=False)
     sys.exit(EXIT_FINDINGS if findings else 0)

@@ -141,8 +141,19 @@ def schema_problems(data: Any, lines: LineMap, file: str) -> list[Problem]:
     for error in schema_validator().iter_errors(data):
         for leaf in _leaf_errors(error):
             path = tuple(leaf.absolute_path)
+            if leaf.validator == "additionalProperties":
+                allowed = ", ".join(sorted(leaf.schema.get("properties", {})))
+                for name in _extra_properties(leaf):
+                    key_path = path + (name,)
+                    message = f"unknown field; allowed fields are {allowed}"
+                    problems.append(Problem(file, lines.line_of(key_path), format_path(key_path), message))
+                continue
             problems.append(Problem(file, lines.line_of(path), format_path(path), _describe(leaf)))
     return problems
+
+
+def _extra_properties(error: jsonschema.ValidationError) -> list[str]:
+    return sorted(set(error.instance) - set(error.schema.get("properties", {})))
 
 
 def _leaf_errors(error: jsonschema.ValidationError) -> list[jsonschema.ValidationError]:
@@ -156,9 +167,13 @@ def _leaf_errors(error: jsonschema.ValidationError) -> list[jsonschema.Validatio
 
 def _describe(error: jsonschema.ValidationError) -> str:
     instance = error.instance
-    if error.validator == "additionalProperties":
-        extra = sorted(set(instance) - set(error.schema.get("properties", {})))
-        return "unknown field " + ", ".join(repr(name) for name in extra)
+    if error.validator == "minItems" and error.validator_value == 2:
+        return "any_of needs at least two scopes; use all_of for a single required scope"
+    if error.validator == "oneOf" and isinstance(instance, dict) and "none" in instance:
+        others = ", ".join(sorted(repr(kind) for kind in instance if kind != "none"))
+        return f"token kind 'none' cannot be combined with {others}"
+    if error.validator in ("minProperties", "maxProperties") and isinstance(instance, dict) and not instance and len(error.path) == 0:
+        return "the file has no section; add endpoints, scopes, oauth or kraken"
     if error.validator == "required":
         return error.message.replace(" is a required property", " is required")
     if error.validator == "enum":

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from twitchpolicy.registry import Endpoint, KrakenEndpoint, Registry
-from twitchpolicy.scan import CallSite, ParseFailure
+from twitchpolicy.sites import CallSite, FileProblem
 from twitchpolicy.urls import parse_twitch_url
 
 REFERENCE = "https://dev.twitch.tv/docs/api/reference/"
@@ -74,6 +74,14 @@ class MethodNotAllowed(Finding):
     template = "%s %s is not an endpoint; this path accepts %s"
 
 
+class WebhookTopic(Finding):
+    code = "TP105"
+    name = "legacy-webhook-topic"
+    summary = "A URL sent as the topic of a legacy Helix webhook; Twitch removed webhooks on 2021-09-16."
+    fix = "Subscribe with Create EventSub Subscription (POST /helix/eventsub/subscriptions) to the matching subscription type."
+    template = "%s is a legacy webhook topic; Twitch removed webhooks on %s; use an EventSub subscription type instead"
+
+
 class ParseError(Finding):
     code = "TP901"
     name = "parse-error"
@@ -82,7 +90,18 @@ class ParseError(Finding):
     template = "%s"
 
 
-RULES: tuple[type[Finding], ...] = (UnknownEndpoint, RemovedEndpoint, KrakenEndpointCall, MethodNotAllowed, ParseError)
+class ReadError(Finding):
+    code = "TP902"
+    name = "read-error"
+    summary = "A source file that could not be read, so it was not checked."
+    fix = "Make the file readable, or exclude it."
+    template = "%s"
+
+
+RULES: tuple[type[Finding], ...] = (
+    UnknownEndpoint, RemovedEndpoint, KrakenEndpointCall, MethodNotAllowed, WebhookTopic, ParseError, ReadError,
+)
+WEBHOOK_HUB = "subscribe-to-unsubscribe-from-events"
 
 
 def _endpoint_names(registry: Registry, ids: tuple[str, ...]) -> str:
@@ -99,9 +118,12 @@ def _replacement_text(registry: Registry, ids: tuple[str, ...]) -> str:
     return "use " + _endpoint_names(registry, ids)
 
 
-def check_sites(registry: Registry, sites: list[CallSite], failures: list[ParseFailure]) -> list[Finding]:
-    """Return the findings for the scanned call sites, sorted by path, line, column and code."""
-    findings: list[Finding] = [ParseError(failure.path, failure.line, failure.column, (failure.message,)) for failure in failures]
+def check_sites(registry: Registry, sites: list[CallSite], problems: list[FileProblem]) -> list[Finding]:
+    """Return the findings for the scanned call sites and files, sorted by path, line, column and code."""
+    findings: list[Finding] = []
+    for problem in problems:
+        rule = ParseError if problem.kind == "parse" else ReadError
+        findings.append(rule(problem.path, problem.line, problem.column, (problem.message,)))
     for site in sites:
         finding = check_site(registry, site)
         if finding is not None:
@@ -117,6 +139,11 @@ def check_site(registry: Registry, site: CallSite) -> Finding | None:
     lookup = registry.lookup(site.method, site.url)
     if parsed.api == "kraken":
         return _kraken_finding(registry, site, lookup.path_entries, where)
+    if site.kind == "webhook-topic" and parsed.api == "helix":
+        hub = registry.endpoint(WEBHOOK_HUB)
+        removed_on = hub.removed_on if hub is not None and hub.removed_on else "2021-09-16"
+        reference = hub.reference if hub is not None else REFERENCE
+        return WebhookTopic(args=(parsed.path, removed_on), endpoint=WEBHOOK_HUB, reference=reference, **where)
     if not parsed.is_complete:
         return None
     if not lookup.path_entries:

@@ -1,0 +1,373 @@
+"""Find Twitch API calls in Python source through the AST.
+
+String literals, f-strings, ``+`` concatenation, ``%`` and ``.format`` are
+evaluated through module constants, class attributes (``self.x``), function
+locals assigned once, and constants imported from other scanned modules.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from twitchpolicy.sites import CallSite
+from twitchpolicy.urls import UNKNOWN, parse_twitch_url
+
+HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+WEBHOOK_TOPIC_KEY = "hub.topic"
+_MAX_DEPTH = 20
+_STRING_NODES = (ast.Constant, ast.JoinedStr, ast.BinOp)
+
+
+def module_name(path: str) -> tuple[str, ...]:
+    parts = Path(path).with_suffix("").parts
+    if parts and parts[-1] == "__init__":
+        parts = parts[:-1]
+    return tuple(part for part in parts if part not in (".", ".."))
+
+
+class Scope:
+    """Names assigned once in the enclosing function, and the enclosing class."""
+
+    def __init__(self, class_name: str | None = None, local: dict[str, ast.expr] | None = None):
+        self.class_name = class_name
+        self.local = local or {}
+
+    def for_class(self) -> Scope:
+        return Scope(self.class_name)
+
+
+class PythonModule:
+    """One parsed Python file: its constants, classes and imports, and the Twitch calls in it."""
+
+    def __init__(self, path: str, tree: ast.Module):
+        self.path = path
+        self.tree = tree
+        self.name = module_name(path)
+        self.constants: dict[str, ast.expr] = {}
+        self.classes: dict[str, dict[str, ast.expr]] = {}
+        self.imported_names: dict[str, tuple[tuple[str, ...], int, str]] = {}
+        self.imported_modules: dict[str, tuple[tuple[str, ...], int]] = {}
+        self.links: dict[str, PythonModule] = {}
+        self.string_statements: set[int] = set()
+        self.decorators: set[int] = set()
+        self.webhook_topics: set[int] = set()
+        self.function_locals: dict[int, dict[str, ast.expr]] = {}
+        self._collect()
+
+    # -------------------------------------------------------- collection
+
+    def _collect(self) -> None:
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+                # Docstrings and bare string statements document code; they call nothing.
+                self.string_statements.add(id(node.value))
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                self.decorators.update(id(decorator) for decorator in node.decorator_list)
+            elif isinstance(node, ast.Dict):
+                for key, value in zip(node.keys, node.values):
+                    if isinstance(key, ast.Constant) and key.value == WEBHOOK_TOPIC_KEY:
+                        self.webhook_topics.add(id(value))
+        for statement in self.tree.body:
+            _collect_assignment(statement, self.constants)
+            if isinstance(statement, ast.ClassDef):
+                self.classes[statement.name] = _class_attributes(statement)
+            elif isinstance(statement, (ast.Import, ast.ImportFrom)):
+                self._collect_import(statement)
+
+    def _collect_import(self, statement: ast.Import | ast.ImportFrom) -> None:
+        if isinstance(statement, ast.Import):
+            for alias in statement.names:
+                self.imported_modules[alias.asname or alias.name.split(".")[0]] = (tuple(alias.name.split(".")), 0)
+            return
+        module = tuple(statement.module.split(".")) if statement.module else ()
+        for alias in statement.names:
+            local = alias.asname or alias.name
+            self.imported_names[local] = (module, statement.level, alias.name)
+            self.imported_modules.setdefault(local, (module + (alias.name,), statement.level))
+
+    def resolve_module(self, module: tuple[str, ...], level: int, index: dict[tuple[str, ...], PythonModule]) -> PythonModule | None:
+        """Find the scanned module that an import names, relative imports included."""
+        if level:
+            package = self.name if Path(self.path).name == "__init__.py" else self.name[:-1]
+            if level > 1:
+                package = package[: len(package) - (level - 1)]
+            wanted = package + module
+        else:
+            wanted = module
+        if not wanted:
+            return None
+        found = index.get(wanted)
+        if found is not None:
+            return found
+        # The scan root may sit above or inside the package root, so match the longest common suffix.
+        for name, candidate in index.items():
+            shorter = min(len(name), len(wanted))
+            if shorter and name[-shorter:] == wanted[-shorter:]:
+                return candidate
+        return None
+
+    def locals_of(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, ast.expr]:
+        key = id(function)
+        if key not in self.function_locals:
+            self.function_locals[key] = _function_locals(function)
+        return self.function_locals[key]
+
+    # -------------------------------------------------------- evaluation
+
+    def evaluate(self, node: ast.AST | None, scope: Scope, consumed: set[int], depth: int = 0) -> str | None:
+        """Return the string value of ``node`` with UNKNOWN for unresolved parts, or None if it is not a string."""
+        if node is None or depth > _MAX_DEPTH:
+            return None
+        if isinstance(node, ast.Constant):
+            return node.value if isinstance(node.value, str) else None
+        if isinstance(node, ast.JoinedStr):
+            parts = []
+            for value in node.values:
+                if isinstance(value, ast.Constant):
+                    parts.append(str(value.value))
+                else:
+                    inner = self.evaluate(getattr(value, "value", None), scope, consumed, depth + 1)
+                    parts.append(inner if inner is not None else UNKNOWN)
+            return "".join(parts)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            left = self.evaluate(node.left, scope, consumed, depth + 1)
+            right = self.evaluate(node.right, scope, consumed, depth + 1)
+            if left is None and right is None:
+                return None
+            return (left if left is not None else UNKNOWN) + (right if right is not None else UNKNOWN)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+            left = self.evaluate(node.left, scope, consumed, depth + 1)
+            return None if left is None else re.sub(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdirfx]", UNKNOWN, left)
+        if isinstance(node, ast.Call):
+            return self._evaluate_call(node, scope, consumed, depth)
+        if isinstance(node, ast.Name):
+            return self._evaluate_name(node.id, scope, consumed, depth)
+        if isinstance(node, ast.Attribute):
+            return self._evaluate_attribute(node, scope, consumed, depth)
+        return None
+
+    def _evaluate_call(self, node: ast.Call, scope: Scope, consumed: set[int], depth: int) -> str | None:
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr == "format":
+            template = self.evaluate(func.value, scope, consumed, depth + 1)
+            return None if template is None else re.sub(r"\{[^{}]*\}", UNKNOWN, template)
+        name = _call_name(func)
+        if name == "urljoin" and len(node.args) >= 2:
+            base = self.evaluate(node.args[0], scope, consumed, depth + 1)
+            tail = self.evaluate(node.args[1], scope, consumed, depth + 1)
+            return None if base is None or tail is None else _urljoin(base, tail)
+        return None
+
+    def _evaluate_name(self, name: str, scope: Scope, consumed: set[int], depth: int) -> str | None:
+        value = scope.local.get(name)
+        if value is not None:
+            return self._evaluate_definition(value, scope, consumed, depth)
+        if name in self.constants:
+            return self._evaluate_definition(self.constants[name], Scope(), consumed, depth)
+        module = self.links.get(name)
+        if module is not None:
+            original = self.imported_names[name][2]
+            return module._evaluate_definition(module.constants[original], Scope(), consumed, depth)
+        return None
+
+    def _evaluate_attribute(self, node: ast.Attribute, scope: Scope, consumed: set[int], depth: int) -> str | None:
+        owner = node.value
+        if not isinstance(owner, ast.Name):
+            return None
+        if owner.id in ("self", "cls") and scope.class_name in self.classes:
+            value = self.classes[scope.class_name].get(node.attr)
+            if value is not None:
+                return self._evaluate_definition(value, scope.for_class(), consumed, depth)
+        if owner.id in self.classes and node.attr in self.classes[owner.id]:
+            return self._evaluate_definition(self.classes[owner.id][node.attr], Scope(owner.id), consumed, depth)
+        linked = self.links.get("module:" + owner.id)
+        if linked is not None and node.attr in linked.constants:
+            return linked._evaluate_definition(linked.constants[node.attr], Scope(), consumed, depth)
+        return None
+
+    def _evaluate_definition(self, value: ast.expr, scope: Scope, consumed: set[int], depth: int) -> str | None:
+        result = self.evaluate(value, scope, consumed, depth + 1)
+        if result is not None:
+            consumed.add(id(value))
+        return result
+
+    # -------------------------------------------------------- calls and mentions
+
+    def find_calls(self, consumed: set[int]) -> list[CallSite]:
+        """Report HTTP calls whose URL argument resolves to a Twitch API URL."""
+        sites = []
+        for node, scope in self._walk():
+            if not isinstance(node, ast.Call) or id(node) in self.decorators:
+                continue
+            method, url_node = _http_call(node, self, scope, consumed)
+            if url_node is None:
+                continue
+            url = self.evaluate(url_node, scope, consumed)
+            parsed = parse_twitch_url(url) if url is not None else None
+            if parsed is None or parsed.is_base:
+                continue
+            consumed.add(id(url_node))
+            sites.append(CallSite(self.path, node.lineno, node.col_offset + 1, url, method, "call"))
+        return sites
+
+    def find_mentions(self, consumed: set[int]) -> list[CallSite]:
+        """Report absolute Twitch URLs in outermost string expressions that no HTTP call consumed."""
+        sites = []
+        stack: list[tuple[ast.AST, Scope]] = [(self.tree, Scope())]
+        while stack:
+            node, scope = stack.pop()
+            if isinstance(node, _STRING_NODES) and id(node) not in self.string_statements:
+                url = self.evaluate(node, scope, set())
+                if url is not None:
+                    parsed = parse_twitch_url(url)
+                    if id(node) not in consumed and parsed is not None and parsed.host is not None and not parsed.is_base:
+                        kind = "webhook-topic" if id(node) in self.webhook_topics else "mention"
+                        sites.append(CallSite(self.path, node.lineno, node.col_offset + 1, url, None, kind))
+                    continue
+            stack.extend(self._children(node, scope))
+        return sites
+
+    def _children(self, node: ast.AST, scope: Scope) -> Iterator[tuple[ast.AST, Scope]]:
+        if isinstance(node, ast.ClassDef):
+            child_scope = Scope(node.name)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            child_scope = Scope(scope.class_name, self.locals_of(node))
+        else:
+            child_scope = scope
+        for child in reversed(list(ast.iter_child_nodes(node))):
+            yield child, child_scope
+
+    def _walk(self) -> Iterator[tuple[ast.AST, Scope]]:
+        stack: list[tuple[ast.AST, Scope]] = [(self.tree, Scope())]
+        while stack:
+            node, scope = stack.pop()
+            yield node, scope
+            stack.extend(self._children(node, scope))
+
+
+def link_imports(modules: list[PythonModule]) -> None:
+    """Connect each module's imported names to the scanned modules that define them."""
+    index = {module.name: module for module in modules}
+    for module in modules:
+        for local, (source, level, original) in module.imported_names.items():
+            target = module.resolve_module(source, level, index)
+            if target is not None and original in target.constants:
+                module.links[local] = target
+        for local, (source, level) in module.imported_modules.items():
+            target = module.resolve_module(source, level, index)
+            if target is not None:
+                module.links["module:" + local] = target
+
+
+def _collect_assignment(statement: ast.stmt, into: dict[str, ast.expr]) -> None:
+    if isinstance(statement, ast.Assign):
+        for target in statement.targets:
+            if isinstance(target, ast.Name):
+                into[target.id] = statement.value
+    elif isinstance(statement, ast.AnnAssign) and statement.value is not None and isinstance(statement.target, ast.Name):
+        into[statement.target.id] = statement.value
+
+
+def _class_attributes(class_node: ast.ClassDef) -> dict[str, ast.expr]:
+    """Class-level assignments, then ``self.x = ...`` and ``self.x: T = ...`` in its methods (first one wins)."""
+    attributes: dict[str, ast.expr] = {}
+    for item in class_node.body:
+        _collect_assignment(item, attributes)
+    for node in ast.walk(class_node):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            target, value = node.target, node.value
+        else:
+            continue
+        if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self":
+            attributes.setdefault(target.attr, value)
+    return attributes
+
+
+def _store_names(target: ast.AST) -> Iterator[str]:
+    for node in ast.walk(target):
+        if isinstance(node, ast.Name):
+            yield node.id
+
+
+def _function_locals(function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, ast.expr]:
+    """Map each name assigned exactly once in the function to its value; loop, with and augmented targets disqualify."""
+    values: dict[str, ast.expr] = {}
+    counts: dict[str, int] = {}
+
+    def disqualify(target: ast.AST) -> None:
+        for name in _store_names(target):
+            counts[name] = counts.get(name, 0) + 2
+
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    counts[target.id] = counts.get(target.id, 0) + 1
+                    values[target.id] = node.value
+                else:
+                    disqualify(target)
+        elif isinstance(node, ast.AnnAssign) and node.value is not None and isinstance(node.target, ast.Name):
+            counts[node.target.id] = counts.get(node.target.id, 0) + 1
+            values[node.target.id] = node.value
+        elif isinstance(node, (ast.AugAssign, ast.For, ast.AsyncFor, ast.comprehension)):
+            disqualify(node.target)
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                if item.optional_vars is not None:
+                    disqualify(item.optional_vars)
+        elif isinstance(node, ast.NamedExpr):
+            disqualify(node.target)
+    for argument in ast.walk(function.args):
+        if isinstance(argument, ast.arg):
+            counts[argument.arg] = counts.get(argument.arg, 0) + 2
+    return {name: value for name, value in values.items() if counts.get(name) == 1}
+
+
+def _call_name(func: ast.expr) -> str | None:
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    if isinstance(func, ast.Name):
+        return func.id
+    return None
+
+
+def _http_call(node: ast.Call, module: PythonModule, scope: Scope, consumed: set[int]) -> tuple[str | None, ast.expr | None]:
+    """Return the HTTP method (None if unknown) and the URL argument of an HTTP call, or (None, None)."""
+    name = _call_name(node.func)
+    if name is None:
+        return None, None
+    keywords = {keyword.arg: keyword.value for keyword in node.keywords if keyword.arg}
+    if name.upper() in HTTP_METHODS and name.islower():
+        return name.upper(), node.args[0] if node.args else keywords.get("url")
+    if name in ("request", "stream", "build_request"):
+        method_node = node.args[0] if node.args else keywords.get("method")
+        url = node.args[1] if len(node.args) > 1 else keywords.get("url")
+        return _method_value(module, method_node, scope, consumed), url
+    if name in ("Request", "urlopen"):
+        url = node.args[0] if node.args else keywords.get("url")
+        if "method" in keywords:
+            return _method_value(module, keywords["method"], scope, consumed), url
+        has_data = len(node.args) > 1 or "data" in keywords
+        return ("POST" if has_data else "GET"), url
+    return None, None
+
+
+def _method_value(module: PythonModule, node: ast.expr | None, scope: Scope, consumed: set[int]) -> str | None:
+    value = module.evaluate(node, scope, consumed) if node is not None else None
+    if value is None or UNKNOWN in value or value.upper() not in HTTP_METHODS:
+        return None
+    return value.upper()
+
+
+def _urljoin(base: str, tail: str) -> str:
+    if "://" in tail:
+        return tail
+    if tail.startswith("/"):
+        match = re.match(r"^[a-zA-Z]+://[^/]+", base)
+        return (match.group(0) if match else "") + tail
+    return base.rsplit("/", 1)[0] + "/" + tail if "/" in base else tail

@@ -1,0 +1,131 @@
+"""Find Twitch API URLs in non-Python source files (JavaScript, TypeScript, Go, shell, ...) as text.
+
+Besides literal URLs, template strings and concatenations that start with a
+string constant (``${HELIX}users``, ``HELIX + 'users'``) are resolved through
+``const``/``let``/``var`` declarations found in any scanned text file. URLs in
+``//``, ``/* */`` and ``#`` comments are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from twitchpolicy.sites import CallSite
+from twitchpolicy.urls import UNKNOWN, parse_twitch_url
+
+HASH_COMMENT_SUFFIXES = (".sh", ".bash", ".rb", ".ps1", ".py", ".pyi")
+BLOCK_COMMENT_SUFFIXES = (
+    ".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".mts", ".cts", ".go", ".rs", ".java", ".kt", ".kts",
+    ".cs", ".php", ".swift", ".dart", ".scala", ".c", ".cc", ".cpp", ".h",
+)
+
+_LITERAL_URL = re.compile(
+    r"""(?:https?:)?//(?:api|id)\.twitch\.tv/(?:[^\s'"`<>()\[\]{}\\,;$|]|\$\{[^}\n]*\})*""",
+    re.IGNORECASE,
+)
+_TEMPLATE_PART = re.compile(r"\$\{[^}\n]*\}")
+_URL_TAIL = r"""(?:[^\s'"`<>()\[\]{}\\,;$|]|\$\{[^}\n]*\})*"""
+_CONSTANT_TEMPLATE = re.compile(r"`\$\{\s*([A-Za-z_$][\w$.]*)\s*\}(" + _URL_TAIL + ")")
+_CONSTANT_CONCAT = re.compile(r"""\b([A-Za-z_$][\w$.]*)\s*\+\s*(['"`])(""" + _URL_TAIL + r")")
+_DECLARATION = re.compile(
+    r"""\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::\s*[\w.<>\[\]| ]+)?=\s*(['"`])((?:(?!\2)[^\\\n])*)\2""",
+)
+_QUOTED = re.compile(r"""(['"`])(?:\\.|(?!\1).)*\1""")
+
+_METHOD_BEFORE = re.compile(r"\.(get|post|put|patch|delete)\s*(?:<[^>]*>)?\(\s*[`'\"]?$", re.IGNORECASE)
+_NEW_REQUEST = re.compile(r"""(?:NewRequest(?:WithContext)?|request)\s*\([^()]*?["'](GET|POST|PUT|PATCH|DELETE)["']\s*,\s*[`'"]?$""", re.IGNORECASE)
+_CURL_METHOD = re.compile(r"curl\b.*?(?:-X|--request)\s*(GET|POST|PUT|PATCH|DELETE)\b")
+_FETCH_BEFORE = re.compile(r"\bfetch\s*\(\s*[`'\"]?$")
+_METHOD_OPTION = re.compile(r"""method\s*:\s*[`'"](GET|POST|PUT|PATCH|DELETE)[`'"]""", re.IGNORECASE)
+
+
+def collect_constants(sources: Iterable[str]) -> dict[str, str]:
+    """Map each name declared once, across all sources, as a string constant that is a Twitch URL."""
+    values: dict[str, str | None] = {}
+    for source in sources:
+        for match in _DECLARATION.finditer(source):
+            name, value = match.group(1), _TEMPLATE_PART.sub(UNKNOWN, match.group(3))
+            if parse_twitch_url(value) is None and parse_twitch_url(value.rstrip("/") + "/x") is None:
+                continue
+            values[name] = value if name not in values or values[name] == value else None
+    return {name: value for name, value in values.items() if value is not None}
+
+
+def scan_text(path: str, source: str, constants: dict[str, str] | None = None) -> list[CallSite]:
+    """Return the Twitch API URLs in ``source`` with the HTTP method where the same line or a fetch call shows it."""
+    constants = constants or {}
+    hash_comments = path.endswith(HASH_COMMENT_SUFFIXES)
+    block_comments = path.endswith(BLOCK_COMMENT_SUFFIXES)
+    line_starts = [0] + [match.end() for match in re.finditer("\n", source)]
+    found: list[tuple[int, int, str]] = []
+    for match in _LITERAL_URL.finditer(source):
+        found.append((match.start(), match.end(), match.group(0)))
+    for pattern, tail_group in ((_CONSTANT_TEMPLATE, 2), (_CONSTANT_CONCAT, 3)):
+        for match in pattern.finditer(source):
+            name = match.group(1).split(".")[-1]
+            if name in constants:
+                found.append((match.start(), match.end(), _join(constants[name], match.group(tail_group))))
+    sites = []
+    for start, end, raw in sorted(found):
+        url = _TEMPLATE_PART.sub(UNKNOWN, raw)
+        parsed = parse_twitch_url(url)
+        if parsed is None or parsed.is_base:
+            continue
+        line_index = _line_index(line_starts, start)
+        before = source[line_starts[line_index]:start]
+        if _in_comment(before, hash_comments) or block_comments and _in_block_comment(source, start):
+            continue
+        method = _text_method(before, source[end:end + 400])
+        sites.append(CallSite(path, line_index + 1, start - line_starts[line_index] + 1, url, method, "mention"))
+    return sites
+
+
+def _join(base: str, tail: str) -> str:
+    if base.endswith("/") and tail.startswith("/"):
+        return base + tail[1:]
+    return base + tail
+
+
+def _line_index(line_starts: list[int], offset: int) -> int:
+    low, high = 0, len(line_starts) - 1
+    while low < high:
+        middle = (low + high + 1) // 2
+        if line_starts[middle] <= offset:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _in_comment(before: str, hash_comments: bool) -> bool:
+    """Tell whether a URL that starts after ``before`` on its line sits in a line comment."""
+    code = _QUOTED.sub("", before)
+    if re.search(r"(?:^|[^:/])//", code):
+        return True
+    stripped = code.lstrip()
+    if stripped.startswith(("*", "/*", "<!--")):
+        return True
+    return hash_comments and "#" in code
+
+
+def _in_block_comment(source: str, offset: int) -> bool:
+    opened = source.rfind("/*", 0, offset)
+    return opened >= 0 and source.rfind("*/", opened, offset) < 0
+
+
+def _text_method(before: str, after: str) -> str | None:
+    for pattern in (_METHOD_BEFORE, _NEW_REQUEST):
+        found = pattern.search(before)
+        if found:
+            return found.group(1).upper()
+    found = _CURL_METHOD.search(before)
+    if found:
+        return found.group(1)
+    if _FETCH_BEFORE.search(before):
+        # fetch(url, {method: ...}): the options follow the URL; fetch defaults to GET.
+        closing = after.find(")")
+        options = after[: closing if closing >= 0 else len(after)]
+        found = _METHOD_OPTION.search(options)
+        return found.group(1).upper() if found else "GET"
+    return None
