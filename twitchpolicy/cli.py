@@ -159,6 +159,7 @@ def endpoints_show(ctx: click.Context, target: str) -> None:
 
 
 def format_endpoint(registry: Registry, endpoint: Endpoint) -> str:
+    """Render one endpoint for ``endpoints show``: request, status, each accepted token kind, parameters, sources."""
     lines = [f"{endpoint.name} [{endpoint.id}]", f"  request:   {endpoint.method} https://api.twitch.tv{endpoint.path}"]
     lines.append(f"  category:  {endpoint.category}")
     status = endpoint.status
@@ -169,13 +170,39 @@ def format_endpoint(registry: Registry, endpoint: Endpoint) -> str:
     lines.append(f"  status:    {status}")
     if endpoint.replaced_by:
         lines.append("  replaced by: " + ", ".join(endpoint.replaced_by))
+
+    lines += _token_lines(endpoint)
+
+    if endpoint.query:
+        lines.append("  query:     " + ", ".join(p.name + ("*" if p.required else "") for p in endpoint.query))
+    if endpoint.body:
+        lines.append("  body:      " + ", ".join(p.name + ("*" if p.required else "") for p in endpoint.body))
+    if endpoint.note:
+        lines.append(f"  note:      {endpoint.note}")
+    lines.append(f"  reference: {endpoint.reference}")
+    lines.append(f"  defined:   {endpoint.source}:{endpoint.line}")
+    return "\n".join(lines)
+
+
+ROLE_TEXT = {
+    "self": "must be the token's user",
+    "moderator": "must be the token's user, who moderates the broadcaster's channel (or is the broadcaster)",
+    "editor": "must be the token's user, who is an editor of the broadcaster (or is the broadcaster)",
+    "broadcaster-or-moderator": "names a channel; the token's user must be its broadcaster or one of its moderators",
+    "broadcaster-or-editor": "names a channel; the token's user must be its broadcaster or one of its editors",
+}
+
+
+def _token_lines(endpoint: Endpoint) -> list[str]:
     auth = endpoint.auth
+    lines = []
     if auth.none:
         lines.append("  token:     none (no Authorization or Client-Id header)")
     if auth.jwt_role:
         lines.append(f"  token:     extension JWT signed by the extension backend, role {auth.jwt_role}")
     if auth.app is not None:
-        lines.append("  app access token: accepted" + (f", only for the {auth.app.only_for}'s own client" if auth.app.only_for else ""))
+        only_for = f", only for the {auth.app.only_for}'s own client" if auth.app.only_for else ""
+        lines.append("  app access token: accepted" + only_for)
         if auth.app.limited:
             lines.append(f"    limited: {auth.app.limited}")
         if auth.app.transports:
@@ -188,22 +215,14 @@ def format_endpoint(registry: Registry, endpoint: Endpoint) -> str:
         lines.append("  user access token: accepted")
         lines.append(f"    scopes:  {user.scopes.describe() or '(none)'}")
         for rule in user.identity:
-            lines.append(f"    identity: {rule.param} ({rule.location}) — {rule.role}")
+            lines.append(f"    identity: {rule.param} ({rule.location}) {ROLE_TEXT[rule.role]}")
         for optional in user.optional_scopes:
             lines.append(f"    optional: {optional.scope} unlocks {optional.unlocks}")
         if user.without_scopes:
             lines.append(f"    without the scopes: {user.without_scopes}")
         if user.transports:
             lines.append("    EventSub transports: " + ", ".join(user.transports))
-    if endpoint.query:
-        lines.append("  query:     " + ", ".join(p.name + ("*" if p.required else "") for p in endpoint.query))
-    if endpoint.body:
-        lines.append("  body:      " + ", ".join(p.name + ("*" if p.required else "") for p in endpoint.body))
-    if endpoint.note:
-        lines.append(f"  note:      {endpoint.note}")
-    lines.append(f"  reference: {endpoint.reference}")
-    lines.append(f"  defined:   {endpoint.source}:{endpoint.line}")
-    return "\n".join(lines)
+    return lines
 
 
 # ---------------------------------------------------------------- policy
