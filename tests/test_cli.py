@@ -211,3 +211,9 @@ def test_readme_commands_match_ci() -> None:
     test_command = ci.strip().splitlines()[-1]
     assert test_command in readme.splitlines()
     assert "fixtures/helix_requests_bot" in readme
+
+
+def test_policy_validate_bundled_file() -> None:
+    result = run("policy", "validate", "policy/helix/chat.yaml")
+    assert result.returncode == 0
+    assert result.stdout == "policy/helix/chat.yaml: valid\n"

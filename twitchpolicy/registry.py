@@ -323,10 +323,15 @@ def load_registry(extra_files: Iterable[str | Path] = (), *, validate_bundled: b
 @lru_cache(maxsize=8)
 def _load(extra_files: tuple[str, ...], validate_bundled: bool) -> Registry:
     builder = _Builder()
-    for path in bundled_policy_files():
-        builder.read(path, bundled=True, validate=validate_bundled)
+    bundled = bundled_policy_files()
+    bundled_resolved = {path.resolve() for path in bundled}
+    # A bundled file named again (policy validate policy/helix/chat.yaml) is validated, not loaded twice.
+    named_bundled = any(Path(path).resolve() in bundled_resolved for path in extra_files)
+    for path in bundled:
+        builder.read(path, bundled=True, validate=validate_bundled or named_bundled)
     for path in extra_files:
-        builder.read(Path(path), bundled=False, validate=True)
+        if Path(path).resolve() not in bundled_resolved:
+            builder.read(Path(path), bundled=False, validate=True)
     return builder.build()
 
 
