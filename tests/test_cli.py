@@ -103,7 +103,7 @@ def test_policy_validate_reports_lines(tmp_path: Path) -> None:
     )
     result = run("policy", "validate", str(policy))
     assert result.returncode == 2
-    assert result.stderr == f"{policy}:3: endpoints[get-widgets]: unknown scope 'widgets:read'\n"
+    assert result.stderr == f"{policy}:12: endpoints[0].auth.user.scopes.all_of[0]: unknown scope 'widgets:read'\n"
 
 
 def test_policy_validate_accepts_valid(tmp_path: Path) -> None:

@@ -186,7 +186,7 @@ def test_unknown_scope(tmp_path):
     auth = "  auth:\n    user:\n      scopes:\n        all_of: ['widgets:read']\n"
     path = write_policy(tmp_path, widgets_endpoint(auth=auth))
     assert load_problems(path) == [
-        Problem(str(path), 3, "endpoints[get-widgets]", "unknown scope 'widgets:read'"),
+        Problem(str(path), 12, "endpoints[0].auth.user.scopes.all_of[0]", "unknown scope 'widgets:read'"),
     ]
 
 
@@ -209,14 +209,14 @@ def test_unknown_replaced_by(tmp_path):
     extra = "  removed_on: '2023-01-01'\n  replaced_by: [get-gadgets]\n"
     path = write_policy(tmp_path, widgets_endpoint(status="removed", extra=extra))
     assert load_problems(path) == [
-        Problem(str(path), 3, "endpoints[get-widgets]", "replaced_by names unknown endpoint id 'get-gadgets'"),
+        Problem(str(path), 11, "endpoints[0].replaced_by[0]", "unknown endpoint id 'get-gadgets'"),
     ]
 
 
 def test_removed_on_while_live(tmp_path):
     path = write_policy(tmp_path, widgets_endpoint(extra="  removed_on: '2023-01-01'\n"))
     assert load_problems(path) == [
-        Problem(str(path), 3, "endpoints[get-widgets]", "removed_on is set but status is 'live'"),
+        Problem(str(path), 10, "endpoints[0].removed_on", "removed_on is set but status is 'live'"),
     ]
 
 
@@ -240,7 +240,7 @@ def test_duplicate_route_rejected(tmp_path):
     bundled = load_registry().endpoint("get-users")
     path = write_policy(tmp_path, users_route_entry())
     message = f"GET /helix/users is already defined by 'get-users' at {bundled.source}:{bundled.line}; set variant_of to model a variant"
-    assert load_problems(path) == [Problem(str(path), 3, "endpoints[get-users-again]", message)]
+    assert load_problems(path) == [Problem(str(path), 7, "endpoints[0].path", message)]
 
 
 def test_variant_of_accepted(tmp_path):
@@ -254,7 +254,7 @@ def test_variant_of_accepted(tmp_path):
 def test_variant_of_unknown_id(tmp_path):
     path = write_policy(tmp_path, users_route_entry("  variant_of: get-gadgets\n"))
     assert load_problems(path) == [
-        Problem(str(path), 3, "endpoints[get-users-again]", "variant_of names unknown endpoint id 'get-gadgets'"),
+        Problem(str(path), 10, "endpoints[0].variant_of", "unknown endpoint id 'get-gadgets'"),
     ]
 
 
@@ -263,7 +263,7 @@ def test_identity_param_not_listed(tmp_path):
     extra = "  query:\n  - {name: broadcaster_id, required: true}\n"
     path = write_policy(tmp_path, widgets_endpoint(auth=auth, extra=extra))
     assert load_problems(path) == [
-        Problem(str(path), 3, "endpoints[get-widgets]", "identity parameter 'moderator_id' is not among the query parameters"),
+        Problem(str(path), 12, "endpoints[0].auth.user.identity[0].param", "identity parameter 'moderator_id' is not among the query parameters"),
     ]
 
 

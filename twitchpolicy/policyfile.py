@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 from dataclasses import dataclass
 from functools import lru_cache
@@ -85,24 +86,42 @@ class LineMap:
         return self.lines.get(path, 1)
 
 
-def _walk_nodes(node: yaml.Node, path: tuple[Any, ...], lines: LineMap, problems: list[Problem], file: str) -> None:
-    lines.lines.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        seen: dict[Any, int] = {}
-        for key_node, value_node in node.value:
-            key = key_node.value
-            line = key_node.start_mark.line + 1
-            if key in seen:
-                problems.append(
-                    Problem(file, line, format_path(path + (key,)), f"duplicate key {key!r}; first defined on line {seen[key]}")
-                )
-                continue
-            seen[key] = line
-            lines.lines[path + (key,)] = line
-            _walk_nodes(value_node, path + (key,), lines, problems, file)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _walk_nodes(item, path + (index,), lines, problems, file)
+def _walk_nodes(root: yaml.Node, lines: LineMap, problems: list[Problem], file: str) -> bool:
+    """Record the line of every node and report duplicate keys; return False if the document uses aliases.
+
+    Policy files need no aliases, and rejecting them before construction keeps a
+    self-referencing or exponentially expanding document from exhausting memory.
+    """
+    seen_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, tuple[Any, ...]]] = [(root, ())]
+    while stack:
+        node, path = stack.pop()
+        if id(node) in seen_nodes:
+            line = node.start_mark.line + 1
+            problems.append(Problem(file, line, format_path(path), "YAML aliases are not supported in policy files; write the value out"))
+            return False
+        seen_nodes.add(id(node))
+        lines.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            first_lines: dict[Any, int] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    line = key_node.start_mark.line + 1
+                    problems.append(Problem(file, line, format_path(path), "invalid key; keys must be plain names"))
+                    continue
+                key = key_node.value
+                line = key_node.start_mark.line + 1
+                if key in first_lines:
+                    message = f"duplicate key {key!r}; first defined on line {first_lines[key]}"
+                    problems.append(Problem(file, line, format_path(path + (key,)), message))
+                    continue
+                first_lines[key] = line
+                lines.lines[path + (key,)] = line
+                stack.append((value_node, path + (key,)))
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                stack.append((item, path + (index,)))
+    return True
 
 
 def read_policy_file(path: Path, display_name: str | None = None) -> tuple[Any, LineMap, list[Problem]]:
@@ -117,22 +136,31 @@ def read_policy_file(path: Path, display_name: str | None = None) -> tuple[Any, 
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None, lines, [Problem(file, 1, "", "file not found")]
-    except (OSError, UnicodeDecodeError) as error:
-        return None, lines, [Problem(file, 1, "", f"cannot read file: {error}")]
+    except IsADirectoryError:
+        return None, lines, [Problem(file, 1, "", "is a directory; name a policy file")]
+    except UnicodeDecodeError as error:
+        return None, lines, [Problem(file, 1, "", f"invalid UTF-8 at byte {error.start}")]
+    except OSError as error:
+        return None, lines, [Problem(file, 1, "", f"cannot read file: {error.strerror or error}")]
+    empty = [Problem(file, 1, "", "the file is empty; a policy file starts with 'policy_version: 1'")]
     loader = _SafeLoader(text)
+    problems: list[Problem] = []
     try:
         node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
+        if node is None:
+            return None, lines, empty
+        if not _walk_nodes(node, lines, problems, file):
+            return None, lines, problems
+        data = loader.construct_document(node)
+        if data is None:
+            return None, lines, empty
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
-        reason = getattr(error, "problem", None) or str(error)
-        return None, lines, [Problem(file, line, "", f"invalid YAML: {reason}")]
+        reason = ", ".join(part for part in (getattr(error, "context", None), getattr(error, "problem", None)) if part)
+        return None, lines, [Problem(file, line, "", f"invalid YAML: {reason or error}")]
     finally:
         loader.dispose()
-    problems: list[Problem] = []
-    if node is not None:
-        _walk_nodes(node, (), lines, problems, file)
     return data, lines, problems
 
 
@@ -153,8 +181,9 @@ def schema_problems(data: Any, lines: LineMap, file: str) -> list[Problem]:
     return problems
 
 
-def _extra_properties(error: jsonschema.ValidationError) -> list[str]:
-    return sorted(set(error.instance) - set(error.schema.get("properties", {})))
+def _extra_properties(error: jsonschema.ValidationError) -> list[Any]:
+    extra = set(error.instance) - set(error.schema.get("properties", {}))
+    return sorted(extra, key=str)
 
 
 def _leaf_errors(error: jsonschema.ValidationError) -> list[jsonschema.ValidationError]:
@@ -173,8 +202,12 @@ def _describe(error: jsonschema.ValidationError) -> str:
     if error.validator == "oneOf" and isinstance(instance, dict) and "none" in instance:
         others = ", ".join(sorted(repr(kind) for kind in instance if kind != "none"))
         return f"token kind 'none' cannot be combined with {others}"
-    if error.validator in ("minProperties", "maxProperties") and isinstance(instance, dict) and not instance and len(error.path) == 0:
+    if error.validator == "minProperties" and len(error.path) == 0:
         return "the file has no section; add endpoints, scopes, oauth or kraken"
+    if error.validator == "const":
+        return f"invalid value {instance!r}; expected {error.validator_value!r}"
+    if isinstance(instance, (datetime.date, datetime.datetime)):
+        return f"invalid value {instance}; write the date in quotes, as '{instance.isoformat()[:10]}'"
     if error.validator == "required":
         return error.message.replace(" is a required property", " is required")
     if error.validator == "enum":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -335,6 +336,26 @@ def _load(extra_files: tuple[str, ...], validate_bundled: bool) -> Registry:
     return builder.build()
 
 
+def _find_value(data: Any, value: Any, path: tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
+    """Return the path of the first occurrence of ``value`` inside ``data``, depth first."""
+    if data == value:
+        return path
+    items = data.items() if isinstance(data, Mapping) else enumerate(data) if isinstance(data, list) else ()
+    for key, item in items:
+        found = _find_value(item, value, path + (key,))
+        if found is not None:
+            return found
+    return None
+
+
+def _is_date(text: str) -> bool:
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _tuple(values: Iterable[Any] | None) -> tuple[Any, ...]:
     return tuple(values or ())
 
@@ -390,6 +411,7 @@ class _Builder:
         self.kraken_lines: dict[str, tuple[str, int]] = {}
         self.kraken_shutdown_on: str | None = None
         self.kraken_reference: str | None = None
+        self.endpoint_locations: dict[str, tuple[str, tuple[Any, ...], LineMap, Mapping[str, Any]]] = {}
         self.bundled_endpoint_ids: set[str] = set()
         self.bundled_scope_names: set[str] = set()
 
@@ -447,11 +469,8 @@ class _Builder:
             return
         if bundled:
             self.bundled_endpoint_ids.add(endpoint.id)
-            if not endpoint.path.startswith("/helix/"):
-                self.problems.append(
-                    Problem(file, lines.line_of(path + ("path",)), format_path(path + ("path",)), f"bundled Helix path {endpoint.path!r} must start with /helix/")
-                )
         self.endpoints[endpoint.id] = endpoint
+        self.endpoint_locations[endpoint.id] = (file, path, lines, raw)
 
     def _add_scope(self, raw: Mapping[str, Any], file: str, lines: LineMap, path: tuple[Any, ...], bundled: bool) -> None:
         name = raw["name"]
@@ -534,8 +553,12 @@ class _Builder:
         self._check_oauth()
         self._check_kraken()
 
-    def _endpoint_problem(self, endpoint: Endpoint, message: str) -> None:
-        self.problems.append(Problem(endpoint.source, endpoint.line, f"endpoints[{endpoint.id}]", message))
+    def _endpoint_problem(self, endpoint: Endpoint, message: str, field: tuple[Any, ...] = (), value: Any = None) -> None:
+        """Report a problem on ``endpoint``, at ``field`` or at the first place ``value`` appears in the entry."""
+        file, path, lines, raw = self.endpoint_locations[endpoint.id]
+        if value is not None:
+            field = _find_value(raw, value) or field
+        self.problems.append(Problem(file, lines.line_of(path + field), format_path(path + field), message))
 
     def _check_endpoints(self) -> None:
         by_route: dict[tuple[str, str], list[Endpoint]] = {}
@@ -543,30 +566,33 @@ class _Builder:
             by_route.setdefault((endpoint.method, endpoint.path.lower()), []).append(endpoint)
             for name in endpoint.scope_names():
                 if name not in self.scopes:
-                    self._endpoint_problem(endpoint, f"unknown scope {name!r}")
+                    self._endpoint_problem(endpoint, f"unknown scope {name!r}", ("auth",), value=name)
                 elif self.scopes[name].status == "legacy" and endpoint.status != "removed":
-                    self._endpoint_problem(endpoint, f"legacy scope {name!r}; use a current scope")
+                    self._endpoint_problem(endpoint, f"legacy scope {name!r}; use a current scope", ("auth",), value=name)
             for target in endpoint.replaced_by:
                 if target not in self.endpoints:
-                    self._endpoint_problem(endpoint, f"replaced_by names unknown endpoint id {target!r}")
+                    self._endpoint_problem(endpoint, f"unknown endpoint id {target!r}", ("replaced_by",), value=target)
                 elif target == endpoint.id:
-                    self._endpoint_problem(endpoint, "replaced_by names the endpoint itself")
+                    self._endpoint_problem(endpoint, "an endpoint cannot replace itself", ("replaced_by",))
             if endpoint.status != "removed" and endpoint.removed_on:
-                self._endpoint_problem(endpoint, f"removed_on is set but status is {endpoint.status!r}")
+                self._endpoint_problem(endpoint, f"removed_on is set but status is {endpoint.status!r}", ("removed_on",))
+            for field_name in ("removed_on", "deprecated_on"):
+                text = getattr(endpoint, field_name)
+                if text is not None and not _is_date(text):
+                    self._endpoint_problem(endpoint, f"invalid date {text!r}; expected YYYY-MM-DD", (field_name,))
             if endpoint.variant_of is not None:
                 base = self.endpoints.get(endpoint.variant_of)
                 if base is None:
-                    self._endpoint_problem(endpoint, f"variant_of names unknown endpoint id {endpoint.variant_of!r}")
+                    self._endpoint_problem(endpoint, f"unknown endpoint id {endpoint.variant_of!r}", ("variant_of",))
                 elif (base.method, base.path.lower()) != (endpoint.method, endpoint.path.lower()):
-                    self._endpoint_problem(endpoint, f"variant_of {base.id!r} has another method or path")
+                    self._endpoint_problem(endpoint, f"{base.id!r} has another method or path", ("variant_of",))
             self._check_identity(endpoint)
         for (method, path), entries in by_route.items():
             primaries = [entry for entry in entries if entry.variant_of is None]
             for extra in primaries[1:]:
                 first = primaries[0]
-                self._endpoint_problem(
-                    extra, f"{method} {path} is already defined by {first.id!r} at {first.source}:{first.line}; set variant_of to model a variant"
-                )
+                message = f"{method} {path} is already defined by {first.id!r} at {first.source}:{first.line}; set variant_of to model a variant"
+                self._endpoint_problem(extra, message, ("path",))
 
     def _check_identity(self, endpoint: Endpoint) -> None:
         """Identity and grant parameters must be listed among the endpoint's parameters, when it lists any."""
@@ -580,7 +606,7 @@ class _Builder:
             rules += [(grant.location, grant.param) for grant in endpoint.auth.app.authorized_by]
         for location, param in rules:
             if (location, param) not in listed:
-                self._endpoint_problem(endpoint, f"identity parameter {param!r} is not among the {location} parameters")
+                self._endpoint_problem(endpoint, f"identity parameter {param!r} is not among the {location} parameters", ("auth",), value=param)
 
     def _check_scopes(self) -> None:
         for scope in self.scopes.values():
