@@ -217,3 +217,32 @@ def test_policy_validate_bundled_file() -> None:
     result = run("policy", "validate", "policy/helix/chat.yaml")
     assert result.returncode == 0
     assert result.stdout == "policy/helix/chat.yaml: valid\n"
+
+
+def test_endpoints_show_kraken() -> None:
+    result = run("endpoints", "show", "GET https://api.twitch.tv/kraken/users/12345/follows/channels")
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Get User Follows [kraken-get-user-follows]"
+    assert "  status:    removed with the Kraken v5 API on 2022-02-28" in lines
+    assert "  replaced by: get-followed-channels (GET /helix/channels/followed)" in lines
+
+
+def test_endpoints_show_oauth() -> None:
+    result = run("endpoints", "show", "POST https://id.twitch.tv/oauth2/token")
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Token [oauth-token]"
+    assert "  grant:     Client credentials grant flow yields an app access token, not refreshable" in lines
+
+
+def test_endpoints_show_id_case() -> None:
+    result = run("endpoints", "show", " Get-Users ")
+    assert result.returncode == 0
+    assert result.stdout.splitlines()[0] == "Get Users [get-users]"
+
+
+def test_check_empty_path() -> None:
+    result = run("check", "")
+    assert result.returncode == 2
+    assert result.stderr == "twitchpolicy: error: empty path; name a file or directory\n"

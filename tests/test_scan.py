@@ -229,3 +229,96 @@ def test_dangling_symlink_skipped(tmp_path: Path) -> None:
     (tmp_path / "activate.py").symlink_to(tmp_path / "missing.py")
     assert findings_for(tmp_path, {"ok.py": "x = 1\n"}) == []
     assert scan_paths([str(tmp_path)]).files_scanned == 1
+
+
+def test_format_arguments_resolved(tmp_path: Path) -> None:
+    source = (
+        "import requests\n"
+        'API_BASE = "https://api.twitch.tv/helix"\n'
+        "def go(uid):\n"
+        '    requests.get("{}/users/follows".format(API_BASE))\n'
+        '    requests.get("%s/users/follows?to_id=%s" % (API_BASE, uid))\n'
+        '    requests.get("%(base)s/users/follows" % {"base": API_BASE})\n'
+        '    requests.get("{base}/stream".format(base=API_BASE))\n'
+    )
+    assert findings_for(tmp_path, {"bot.py": source}) == [
+        ("bot.py", 4, 5, "TP102"),
+        ("bot.py", 5, 5, "TP102"),
+        ("bot.py", 6, 5, "TP102"),
+        ("bot.py", 7, 5, "TP101"),
+    ]
+
+
+def test_non_http_receivers_ignored(tmp_path: Path) -> None:
+    source = (
+        "import asyncio\n"
+        'CHAT = "https://api.twitch.tv/helix/chat/messages"\n'
+        "async def go(queue: asyncio.Queue, limits: dict):\n"
+        "    await queue.put(CHAT)\n"
+        "    return limits.get(CHAT)\n"
+    )
+    assert findings_for(tmp_path, {"bot.py": source}) == []
+
+
+def test_http_receivers_recognised(tmp_path: Path) -> None:
+    source = (
+        "import aiohttp, requests\n"
+        'CHAT = "https://api.twitch.tv/helix/chat/messages"\n'
+        "s = requests.Session()\n"
+        "s.get(CHAT)\n"
+        "async def go():\n"
+        "    async with aiohttp.ClientSession() as web:\n"
+        "        await web.put(CHAT)\n"
+        "    async with aiohttp.ClientSession() as x:\n"
+        "        await x.patch(CHAT)\n"
+        "def other(pool):\n"
+        "    pool.delete(CHAT, headers={})\n"
+    )
+    assert findings_for(tmp_path, {"bot.py": source}) == [
+        ("bot.py", 4, 1, "TP104"),
+        ("bot.py", 7, 15, "TP104"),
+        ("bot.py", 9, 15, "TP104"),
+        ("bot.py", 11, 5, "TP104"),
+    ]
+
+
+def test_requests_request_signature(tmp_path: Path) -> None:
+    source = (
+        "import httpx, requests\n"
+        "from requests import Request\n"
+        'CHAT = "https://api.twitch.tv/helix/chat/messages"\n'
+        'requests.Request("GET", CHAT)\n'
+        'httpx.Request("PUT", CHAT)\n'
+        'Request("POST", CHAT)\n'
+    )
+    assert findings_for(tmp_path, {"bot.py": source}) == [("bot.py", 4, 1, "TP104"), ("bot.py", 5, 1, "TP104")]
+
+
+def test_columns_count_characters(tmp_path: Path) -> None:
+    source = 'import requests\ns = "é"; requests.put("https://api.twitch.tv/helix/clips")\n'
+    assert findings_for(tmp_path, {"bot.py": source}) == [("bot.py", 2, 10, "TP104")]
+
+
+def test_fetch_options_with_calls(tmp_path: Path) -> None:
+    source = "await fetch('https://api.twitch.tv/helix/chat/messages', { headers: headers(), method: 'POST' });\n"
+    assert findings_for(tmp_path, {"send.js": source}) == []
+
+
+def test_trailing_period_dropped(tmp_path: Path) -> None:
+    source = "const help = 'See https://api.twitch.tv/helix/users/follows.';\n"
+    assert findings_for(tmp_path, {"help.js": source}) == [("help.js", 1, 19, "TP102")]
+
+
+def test_duplicate_paths_scanned_once(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text('import requests\nrequests.get("https://api.twitch.tv/kraken/streams/1")\n', encoding="utf-8")
+    result = scan_paths([str(tmp_path / "a.py"), str(tmp_path / "a.py"), str(tmp_path)])
+    assert result.files_scanned == 1
+    assert len(result.sites) == 1
+
+
+def test_fifo_skipped(tmp_path: Path) -> None:
+    import os
+
+    os.mkfifo(tmp_path / "pipe.py")
+    assert findings_for(tmp_path, {"ok.py": "x = 1\n"}) == []
+    assert scan_paths([str(tmp_path)]).files_scanned == 1

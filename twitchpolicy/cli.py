@@ -10,7 +10,7 @@ import click
 
 from twitchpolicy import __version__
 from twitchpolicy.policyfile import PolicyError
-from twitchpolicy.registry import Endpoint, Registry, load_registry
+from twitchpolicy.registry import Endpoint, KrakenEndpoint, OAuthEndpoint, Registry, load_registry
 from twitchpolicy.report import render_json, render_text
 from twitchpolicy.rules import RULES, check_sites
 from twitchpolicy.scan import ScanPathError, scan_paths
@@ -148,14 +148,52 @@ def _print_table(rows: list[dict[str, object]]) -> None:
 def endpoints_show(ctx: click.Context, target: str) -> None:
     """Print everything the registry has on one endpoint: TARGET is an id or "METHOD URL"."""
     registry = _registry(ctx.obj["policy_files"])
-    entry = registry.endpoint(target)
+    entry = registry.endpoint(target.strip().lower())
     if entry is None:
         parts = target.split(None, 1)
         if len(parts) == 2:
-            entry = registry.lookup(parts[0], parts[1]).entry
+            entry = registry.lookup(parts[0], parts[1].strip()).entry
     if entry is None:
         _fail(f"endpoint not found: {target!r}; use an id such as 'get-users' or a method and URL such as 'GET /helix/users'")
-    click.echo(format_endpoint(registry, entry))
+    if isinstance(entry, KrakenEndpoint):
+        click.echo(format_kraken(registry, entry))
+    elif isinstance(entry, OAuthEndpoint):
+        click.echo(format_oauth(registry, entry))
+    else:
+        click.echo(format_endpoint(registry, entry))
+
+
+def format_kraken(registry: Registry, entry: KrakenEndpoint) -> str:
+    """Render a Kraken v5 endpoint with its Helix replacements."""
+    lines = [f"{entry.name} [{entry.id}]", f"  request:   {entry.method} https://api.twitch.tv{entry.path}"]
+    lines.append(f"  status:    removed with the Kraken v5 API on {registry.kraken_shutdown_on}")
+    if entry.scopes:
+        lines.append("  v5 scopes: " + ", ".join(entry.scopes))
+    replacements = [registry.endpoint(target) for target in entry.replaced_by]
+    labels = [f"{endpoint.id} ({endpoint.method} {endpoint.path})" for endpoint in replacements if endpoint is not None]
+    lines.append("  replaced by: " + (", ".join(labels) if labels else "nothing in Helix"))
+    if entry.note:
+        lines.append(f"  note:      {entry.note}")
+    lines.append(f"  reference: {entry.reference}")
+    return "\n".join(lines)
+
+
+def format_oauth(registry: Registry, entry: OAuthEndpoint) -> str:
+    """Render an OAuth endpoint on id.twitch.tv with the grants that use it."""
+    lines = [f"{entry.name} [{entry.id}]", f"  request:   {entry.method} https://id.twitch.tv{entry.path}"]
+    if entry.authorization_header:
+        lines.append(f"  header:    Authorization: {entry.authorization_header} <token>")
+    if entry.parameters:
+        lines.append("  parameters: " + ", ".join(p.name + ("*" if p.required else "") for p in entry.parameters))
+    for grant in registry.grants:
+        if grant.endpoint == entry.id:
+            refresh = "refreshable" if grant.refreshable else "not refreshable"
+            article = "an" if grant.yields == "app" else "a"
+            lines.append(f"  grant:     {grant.name} yields {article} {grant.yields} access token, {refresh}")
+    if entry.note:
+        lines.append(f"  note:      {entry.note}")
+    lines.append(f"  reference: {entry.reference}")
+    return "\n".join(lines)
 
 
 def format_endpoint(registry: Registry, endpoint: Endpoint) -> str:

@@ -16,6 +16,13 @@ from twitchpolicy.sites import CallSite
 from twitchpolicy.urls import UNKNOWN, parse_twitch_url
 
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+HTTP_MODULES = frozenset({"requests", "httpx", "aiohttp", "urllib", "urllib3", "treq"})
+# Calls that create an HTTP client; a name bound to one is an HTTP receiver.
+HTTP_FACTORIES = frozenset({"Session", "session", "Client", "AsyncClient", "ClientSession", "PoolManager", "HTTPConnection", "HTTPSConnection"})
+# Words in a receiver's name that mark it as an HTTP client: session.get, self.http.post, api_client.put.
+RECEIVER_WORDS = ("session", "client", "http", "requests", "httpx", "aiohttp", "conn", "api", "twitch", "helix", "rest", "web")
+# Keyword arguments that only HTTP calls take; queue.put(url) and cache.get(url) have none of them.
+HTTP_KEYWORDS = frozenset({"headers", "params", "json", "data", "timeout", "auth", "cookies", "allow_redirects", "follow_redirects", "verify", "ssl"})
 WEBHOOK_TOPIC_KEY = "hub.topic"
 _MAX_DEPTH = 20
 _STRING_NODES = (ast.Constant, ast.JoinedStr, ast.BinOp)
@@ -42,9 +49,10 @@ class Scope:
 class PythonModule:
     """One parsed Python file: its constants, classes and imports, and the Twitch calls in it."""
 
-    def __init__(self, path: str, tree: ast.Module):
+    def __init__(self, path: str, tree: ast.Module, source: str = ""):
         self.path = path
         self.tree = tree
+        self.source_lines = source.splitlines()
         self.name = module_name(path)
         self.constants: dict[str, ast.expr] = {}
         self.classes: dict[str, dict[str, ast.expr]] = {}
@@ -55,6 +63,8 @@ class PythonModule:
         self.decorators: set[int] = set()
         self.webhook_topics: set[int] = set()
         self.function_locals: dict[int, dict[str, ast.expr]] = {}
+        self.http_names: set[str] = set()
+        self.http_imports: dict[str, str] = {}
         self._collect()
 
     # -------------------------------------------------------- collection
@@ -70,12 +80,28 @@ class PythonModule:
                 for key, value in zip(node.keys, node.values):
                     if isinstance(key, ast.Constant) and key.value == WEBHOOK_TOPIC_KEY:
                         self.webhook_topics.add(id(value))
+            self._collect_http_name(node)
         for statement in self.tree.body:
             _collect_assignment(statement, self.constants)
             if isinstance(statement, ast.ClassDef):
                 self.classes[statement.name] = _class_attributes(statement)
             elif isinstance(statement, (ast.Import, ast.ImportFrom)):
                 self._collect_import(statement)
+
+    def _collect_http_name(self, node: ast.AST) -> None:
+        """Remember names bound to an HTTP client: ``s = requests.Session()``, ``async with ClientSession() as s``."""
+        pairs: list[tuple[ast.expr, ast.expr | None]] = []
+        if isinstance(node, ast.Assign):
+            pairs = [(target, node.value) for target in node.targets]
+        elif isinstance(node, ast.AnnAssign):
+            pairs = [(node.target, node.value)]
+        elif isinstance(node, ast.withitem) and node.optional_vars is not None:
+            pairs = [(node.optional_vars, node.context_expr)]
+        for target, value in pairs:
+            if isinstance(value, ast.Call) and _call_name(value.func) in HTTP_FACTORIES:
+                name = _call_name(target)
+                if name is not None:
+                    self.http_names.add(name)
 
     def _collect_import(self, statement: ast.Import | ast.ImportFrom) -> None:
         if isinstance(statement, ast.Import):
@@ -86,6 +112,8 @@ class PythonModule:
         for alias in statement.names:
             local = alias.asname or alias.name
             self.imported_names[local] = (module, statement.level, alias.name)
+            if module and module[0] in HTTP_MODULES and not statement.level:
+                self.http_imports[local] = module[0]
             self.imported_modules.setdefault(local, (module + (alias.name,), statement.level))
 
     def resolve_module(self, module: tuple[str, ...], level: int, index: dict[tuple[str, ...], PythonModule]) -> PythonModule | None:
@@ -140,7 +168,9 @@ class PythonModule:
             return (left if left is not None else UNKNOWN) + (right if right is not None else UNKNOWN)
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
             left = self.evaluate(node.left, scope, consumed, depth + 1)
-            return None if left is None else re.sub(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdirfx]", UNKNOWN, left)
+            if left is None:
+                return None
+            return self._percent_format(left, node.right, scope, consumed, depth)
         if isinstance(node, ast.Call):
             return self._evaluate_call(node, scope, consumed, depth)
         if isinstance(node, ast.Name):
@@ -153,13 +183,53 @@ class PythonModule:
         func = node.func
         if isinstance(func, ast.Attribute) and func.attr == "format":
             template = self.evaluate(func.value, scope, consumed, depth + 1)
-            return None if template is None else re.sub(r"\{[^{}]*\}", UNKNOWN, template)
+            if template is None:
+                return None
+            return self._brace_format(template, node, scope, consumed, depth)
         name = _call_name(func)
         if name == "urljoin" and len(node.args) >= 2:
             base = self.evaluate(node.args[0], scope, consumed, depth + 1)
             tail = self.evaluate(node.args[1], scope, consumed, depth + 1)
             return None if base is None or tail is None else _urljoin(base, tail)
         return None
+
+    def _argument_text(self, node: ast.expr | None, scope: Scope, consumed: set[int], depth: int) -> str:
+        value = self.evaluate(node, scope, consumed, depth + 1) if node is not None else None
+        return value if value is not None else UNKNOWN
+
+    def _brace_format(self, template: str, call: ast.Call, scope: Scope, consumed: set[int], depth: int) -> str:
+        """Apply ``str.format`` with the arguments that resolve; the rest become UNKNOWN."""
+        keywords = {keyword.arg: keyword.value for keyword in call.keywords if keyword.arg}
+        automatic = iter(range(len(call.args)))
+
+        def replace(match: re.Match[str]) -> str:
+            field = match.group(1).split("!")[0].split(":")[0]
+            if field == "":
+                index = next(automatic, None)
+                return self._argument_text(call.args[index] if index is not None else None, scope, consumed, depth)
+            if field.isdigit():
+                index = int(field)
+                return self._argument_text(call.args[index] if index < len(call.args) else None, scope, consumed, depth)
+            return self._argument_text(keywords.get(field), scope, consumed, depth)
+
+        return re.sub(r"\{([^{}]*)\}", replace, template)
+
+    def _percent_format(self, template: str, values: ast.expr, scope: Scope, consumed: set[int], depth: int) -> str:
+        """Apply ``%`` formatting with a tuple, a dict literal or a single value."""
+        positional = list(values.elts) if isinstance(values, ast.Tuple) else [values]
+        named: dict[str, ast.expr] = {}
+        if isinstance(values, ast.Dict):
+            named = {key.value: value for key, value in zip(values.keys, values.values) if isinstance(key, ast.Constant) and isinstance(key.value, str)}
+        remaining = iter(positional)
+
+        def replace(match: re.Match[str]) -> str:
+            if match.group(0) == "%%":
+                return "%"
+            if match.group(1) is not None:
+                return self._argument_text(named.get(match.group(1)), scope, consumed, depth)
+            return self._argument_text(next(remaining, None), scope, consumed, depth)
+
+        return re.sub(r"%%|%(?:\(([^)]*)\))?[-#0 +]*\d*(?:\.\d+)?[sdirfx]", replace, template)
 
     def _evaluate_name(self, name: str, scope: Scope, consumed: set[int], depth: int) -> str | None:
         value = scope.local.get(name)
@@ -210,7 +280,7 @@ class PythonModule:
             if parsed is None or parsed.is_base:
                 continue
             consumed.add(id(url_node))
-            sites.append(CallSite(self.path, node.lineno, node.col_offset + 1, url, method, "call"))
+            sites.append(CallSite(self.path, node.lineno, self.column(node), url, method, "call"))
         return sites
 
     def find_mentions(self, consumed: set[int]) -> list[CallSite]:
@@ -225,10 +295,18 @@ class PythonModule:
                     parsed = parse_twitch_url(url)
                     if id(node) not in consumed and parsed is not None and parsed.host is not None and not parsed.is_base:
                         kind = "webhook-topic" if id(node) in self.webhook_topics else "mention"
-                        sites.append(CallSite(self.path, node.lineno, node.col_offset + 1, url, None, kind))
+                        sites.append(CallSite(self.path, node.lineno, self.column(node), url, None, kind))
                     continue
             stack.extend(self._children(node, scope))
         return sites
+
+    def column(self, node: ast.expr) -> int:
+        """Return the 1-based character column of ``node``; the AST counts UTF-8 bytes."""
+        index = node.lineno - 1
+        if index >= len(self.source_lines) or self.source_lines[index].isascii():
+            return node.col_offset + 1
+        prefix = self.source_lines[index].encode("utf-8")[: node.col_offset]
+        return len(prefix.decode("utf-8", errors="replace")) + 1
 
     def _children(self, node: ast.AST, scope: Scope) -> Iterator[tuple[ast.AST, Scope]]:
         if isinstance(node, ast.ClassDef):
@@ -336,6 +414,28 @@ def _call_name(func: ast.expr) -> str | None:
     return None
 
 
+def _receiver_name(func: ast.expr) -> str | None:
+    """Return the last name of the object a method is called on: ``self._session`` gives ``_session``."""
+    if not isinstance(func, ast.Attribute):
+        return None
+    receiver = func.value
+    if isinstance(receiver, ast.Call):
+        receiver = receiver.func
+    return _call_name(receiver)
+
+
+def _is_http_call(node: ast.Call, module: PythonModule) -> bool:
+    if any(keyword.arg in HTTP_KEYWORDS for keyword in node.keywords):
+        return True
+    if isinstance(node.func, ast.Name):
+        return node.func.id in module.http_imports
+    receiver = _receiver_name(node.func)
+    if receiver is None:
+        return False
+    lowered = receiver.lower()
+    return receiver in module.http_names or lowered in HTTP_MODULES or any(word in lowered for word in RECEIVER_WORDS)
+
+
 def _http_call(node: ast.Call, module: PythonModule, scope: Scope, consumed: set[int]) -> tuple[str | None, ast.expr | None]:
     """Return the HTTP method (None if unknown) and the URL argument of an HTTP call, or (None, None)."""
     name = _call_name(node.func)
@@ -343,11 +443,13 @@ def _http_call(node: ast.Call, module: PythonModule, scope: Scope, consumed: set
         return None, None
     keywords = {keyword.arg: keyword.value for keyword in node.keywords if keyword.arg}
     if name.upper() in HTTP_METHODS and name.islower():
+        if not _is_http_call(node, module):
+            return None, None
         return name.upper(), node.args[0] if node.args else keywords.get("url")
-    if name in ("request", "stream", "build_request"):
-        method_node = node.args[0] if node.args else keywords.get("method")
-        url = node.args[1] if len(node.args) > 1 else keywords.get("url")
-        return _method_value(module, method_node, scope, consumed), url
+    if name in ("request", "stream", "build_request") and _is_http_call(node, module):
+        return _method_and_url(node, module, scope, consumed, keywords)
+    if name == "Request" and _request_class_module(node, module) in ("requests", "httpx"):
+        return _method_and_url(node, module, scope, consumed, keywords)
     if name in ("Request", "urlopen"):
         url = node.args[0] if node.args else keywords.get("url")
         if "method" in keywords:
@@ -355,6 +457,21 @@ def _http_call(node: ast.Call, module: PythonModule, scope: Scope, consumed: set
         has_data = len(node.args) > 1 or "data" in keywords
         return ("POST" if has_data else "GET"), url
     return None, None
+
+
+def _method_and_url(node: ast.Call, module: PythonModule, scope: Scope, consumed: set[int], keywords: dict) -> tuple[str | None, ast.expr | None]:
+    """Read ``(method, url)`` arguments, as requests, httpx and aiohttp take them."""
+    method_node = node.args[0] if node.args else keywords.get("method")
+    url = node.args[1] if len(node.args) > 1 else keywords.get("url")
+    return _method_value(module, method_node, scope, consumed), url
+
+
+def _request_class_module(node: ast.Call, module: PythonModule) -> str | None:
+    """Return ``requests`` or ``httpx`` when ``Request`` comes from them; their signature is (method, url)."""
+    if isinstance(node.func, ast.Name):
+        return module.http_imports.get(node.func.id)
+    receiver = _receiver_name(node.func)
+    return receiver if receiver in ("requests", "httpx") else None
 
 
 def _method_value(module: PythonModule, node: ast.expr | None, scope: Scope, consumed: set[int]) -> str | None:

@@ -44,18 +44,33 @@ def iter_source_files(paths: Iterable[str]) -> Iterator[Path]:
     Skips virtual environments, VCS, cache and build folders, and links whose target
     is missing. A file named directly is always yielded, whatever its suffix.
     """
+    seen: set[Path] = set()
+
+    def first_time(path: Path) -> bool:
+        key = path.resolve()
+        if key in seen:
+            return False
+        seen.add(key)
+        return True
+
     for given in paths:
+        if not given.strip():
+            raise ScanPathError("empty path; name a file or directory")
         root = Path(given)
         if not root.exists():
             raise ScanPathError(f"path not found: {given}")
         if root.is_file():
-            yield root
+            if first_time(root):
+                yield root
             continue
+        if not root.is_dir():
+            raise ScanPathError(f"not a regular file or directory: {given}")
         for directory, subdirs, files in os.walk(root):
             subdirs[:] = sorted(name for name in subdirs if name not in EXCLUDED_DIRS and not name.endswith(".egg-info"))
             for name in sorted(files):
                 path = Path(directory) / name
-                if name.endswith(PYTHON_SUFFIXES + TEXT_SUFFIXES) and path.exists():
+                # is_file() is False for FIFOs, sockets and links to nothing, which would block or fail a read.
+                if name.endswith(PYTHON_SUFFIXES + TEXT_SUFFIXES) and path.is_file() and first_time(path):
                     yield path
 
 
@@ -103,7 +118,7 @@ def _parse_python(path: str, source: str, result: ScanResult) -> PythonModule | 
         result.problems.append(FileProblem(path, line, column, f"cannot parse Python: {reason}", "parse"))
         return None
     try:
-        return PythonModule(path, tree)
+        return PythonModule(path, tree, source)
     except RecursionError:
         result.problems.append(FileProblem(path, 1, 1, "cannot scan Python: expressions nested too deeply", "parse"))
         return None

@@ -8,6 +8,7 @@ string constant (``${HELIX}users``, ``HELIX + 'users'``) are resolved through
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 
@@ -32,6 +33,11 @@ _DECLARATION = re.compile(
     r"""\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::\s*[\w.<>\[\]| ]+)?=\s*(['"`])((?:(?!\2)[^\\\n])*)\2""",
 )
 _QUOTED = re.compile(r"""(['"`])(?:\\.|(?!\1).)*\1""")
+_BLOCK_COMMENT = re.compile(r"/\*.*?(?:\*/|\Z)", re.DOTALL)
+_TRAILING_PUNCTUATION = ".:!?"
+# The method and comment markers are looked for this many characters back on the URL's line,
+# so a line with thousands of URLs costs linear, not quadratic, time.
+LOOKBEHIND = 300
 
 _METHOD_BEFORE = re.compile(r"\.(get|post|put|patch|delete)\s*(?:<[^>]*>)?\(\s*[`'\"]?$", re.IGNORECASE)
 _NEW_REQUEST = re.compile(r"""(?:NewRequest(?:WithContext)?|request)\s*\([^()]*?["'](GET|POST|PUT|PATCH|DELETE)["']\s*,\s*[`'"]?$""", re.IGNORECASE)
@@ -66,15 +72,16 @@ def scan_text(path: str, source: str, constants: dict[str, str] | None = None) -
             name = match.group(1).split(".")[-1]
             if name in constants:
                 found.append((match.start(), match.end(), _join(constants[name], match.group(tail_group))))
+    comments = [(match.start(), match.end()) for match in _BLOCK_COMMENT.finditer(source)] if block_comments and "/*" in source else []
     sites = []
     for start, end, raw in sorted(found):
-        url = _TEMPLATE_PART.sub(UNKNOWN, raw)
+        url = _TEMPLATE_PART.sub(UNKNOWN, raw.rstrip(_TRAILING_PUNCTUATION))
         parsed = parse_twitch_url(url)
         if parsed is None or parsed.is_base:
             continue
         line_index = _line_index(line_starts, start)
-        before = source[line_starts[line_index]:start]
-        if _in_comment(before, hash_comments) or block_comments and _in_block_comment(source, start):
+        before = source[max(line_starts[line_index], start - LOOKBEHIND):start]
+        if _in_comment(before, hash_comments) or _in_spans(comments, start):
             continue
         method = _text_method(before, source[end:end + 400])
         sites.append(CallSite(path, line_index + 1, start - line_starts[line_index] + 1, url, method, "mention"))
@@ -109,9 +116,9 @@ def _in_comment(before: str, hash_comments: bool) -> bool:
     return hash_comments and "#" in code
 
 
-def _in_block_comment(source: str, offset: int) -> bool:
-    opened = source.rfind("/*", 0, offset)
-    return opened >= 0 and source.rfind("*/", opened, offset) < 0
+def _in_spans(spans: list[tuple[int, int]], offset: int) -> bool:
+    index = bisect.bisect_right(spans, (offset, float("inf"))) - 1
+    return index >= 0 and spans[index][0] <= offset < spans[index][1]
 
 
 def _text_method(before: str, after: str) -> str | None:
@@ -123,9 +130,21 @@ def _text_method(before: str, after: str) -> str | None:
     if found:
         return found.group(1)
     if _FETCH_BEFORE.search(before):
-        # fetch(url, {method: ...}): the options follow the URL; fetch defaults to GET.
-        closing = after.find(")")
-        options = after[: closing if closing >= 0 else len(after)]
-        found = _METHOD_OPTION.search(options)
+        # fetch(url, {method: ...}): the options follow the URL, up to the parenthesis that closes fetch(.
+        # fetch defaults to GET.
+        found = _METHOD_OPTION.search(_call_rest(after))
         return found.group(1).upper() if found else "GET"
     return None
+
+
+def _call_rest(after: str) -> str:
+    """Return the text from just after the URL to the parenthesis that closes the call it is in."""
+    depth = 1
+    for index, character in enumerate(after):
+        if character == "(":
+            depth += 1
+        elif character == ")":
+            depth -= 1
+            if depth == 0:
+                return after[:index]
+    return after
