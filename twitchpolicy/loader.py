@@ -1,0 +1,376 @@
+"""Build a :class:`~twitchpolicy.registry.Registry` from policy files, with the checks the schema cannot express."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from twitchpolicy.policyfile import LineMap, PolicyError, Problem, bundled_policy_dir, format_path, read_policy_file, schema_problems
+from twitchpolicy.registry import (
+    AppTokenPolicy,
+    Auth,
+    Endpoint,
+    Grant,
+    IdentityRule,
+    KrakenEndpoint,
+    OAuthEndpoint,
+    OptionalScope,
+    Parameter,
+    Registry,
+    Scope,
+    ScopeRequirement,
+    UserGrant,
+    UserTokenPolicy,
+)
+
+
+
+def bundled_policy_files() -> list[Path]:
+    root = bundled_policy_dir()
+    return sorted(root.glob("*.yaml")) + sorted((root / "helix").glob("*.yaml"))
+
+
+@lru_cache(maxsize=8)
+def load(extra_files: tuple[str, ...], validate_bundled: bool) -> Registry:
+    """Build the registry; cached, because the CLI and tests load the same files many times."""
+    builder = _Builder()
+    bundled = bundled_policy_files()
+    bundled_resolved = {path.resolve() for path in bundled}
+    # A bundled file named again (policy validate policy/helix/chat.yaml) is validated, not loaded twice.
+    named_bundled = any(Path(path).resolve() in bundled_resolved for path in extra_files)
+    for path in bundled:
+        builder.read(path, bundled=True, validate=validate_bundled or named_bundled)
+    for path in extra_files:
+        if Path(path).resolve() not in bundled_resolved:
+            builder.read(Path(path), bundled=False, validate=True)
+    return builder.build()
+
+
+def _find_value(data: Any, value: Any, path: tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
+    """Return the path of the first occurrence of ``value`` inside ``data``, depth first."""
+    if data == value:
+        return path
+    items = data.items() if isinstance(data, Mapping) else enumerate(data) if isinstance(data, list) else ()
+    for key, item in items:
+        found = _find_value(item, value, path + (key,))
+        if found is not None:
+            return found
+    return None
+
+
+def _is_date(text: str) -> bool:
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _tuple(values: Iterable[Any] | None) -> tuple[Any, ...]:
+    return tuple(values or ())
+
+
+def _scopes(data: Mapping[str, Any] | None) -> ScopeRequirement:
+    data = data or {}
+    return ScopeRequirement(_tuple(data.get("all_of")), _tuple(data.get("any_of")))
+
+
+def _parameters(rows: Iterable[Mapping[str, Any]] | None) -> tuple[Parameter, ...]:
+    return tuple(Parameter(row["name"], bool(row["required"])) for row in rows or ())
+
+
+def _auth(data: Mapping[str, Any]) -> Auth:
+    user = app = None
+    if "user" in data:
+        raw = data["user"] or {}
+        user = UserTokenPolicy(
+            scopes=_scopes(raw.get("scopes")),
+            identity=tuple(IdentityRule(rule["param"], rule["in"], rule["role"]) for rule in raw.get("identity", ())),
+            optional_scopes=tuple(OptionalScope(item["scope"], item["unlocks"]) for item in raw.get("optional_scopes", ())),
+            without_scopes=raw.get("without_scopes"),
+            transports=_tuple(raw.get("transports")),
+        )
+    if "app" in data:
+        raw = data["app"] or {}
+        app = AppTokenPolicy(
+            limited=raw.get("limited"),
+            only_for=raw.get("only_for"),
+            authorized_by=tuple(
+                UserGrant(grant["param"], grant["in"], _scopes(grant["scopes"]), bool(grant.get("or_moderator", False)))
+                for grant in raw.get("authorized_by", ())
+            ),
+            transports=_tuple(raw.get("transports")),
+        )
+    jwt_role = (data.get("jwt") or {}).get("role") if "jwt" in data else None
+    return Auth(user=user, app=app, jwt_role=jwt_role, none="none" in data)
+
+
+class _Builder:
+    """Collects entries from several files, then checks what the schema cannot."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.files: list[str] = []
+        self.endpoints: dict[str, Endpoint] = {}
+        self.scopes: dict[str, Scope] = {}
+        self.scope_lines: dict[str, tuple[str, int]] = {}
+        self.oauth_endpoints: dict[str, OAuthEndpoint] = {}
+        self.grants: dict[str, Grant] = {}
+        self.grant_lines: dict[str, tuple[str, int]] = {}
+        self.kraken: dict[str, KrakenEndpoint] = {}
+        self.kraken_lines: dict[str, tuple[str, int]] = {}
+        self.kraken_shutdown_on: str | None = None
+        self.kraken_reference: str | None = None
+        self.endpoint_locations: dict[str, tuple[str, tuple[Any, ...], LineMap, Mapping[str, Any]]] = {}
+        self.bundled_endpoint_ids: set[str] = set()
+        self.bundled_scope_names: set[str] = set()
+
+    def read(self, path: Path, bundled: bool, validate: bool) -> None:
+        file = str(path)
+        if bundled:
+            file = "policy/" + path.relative_to(bundled_policy_dir()).as_posix()
+        self.files.append(file)
+        data, lines, problems = read_policy_file(path, display_name=file)
+        if data is None or problems:
+            self.problems += problems
+            if data is None:
+                return
+        problems = schema_problems(data, lines, file) if validate else []
+        if problems:
+            self.problems += problems
+            return
+        for index, raw in enumerate(data.get("endpoints", ())):
+            self._add_endpoint(raw, file, lines, ("endpoints", index), bundled)
+        for index, raw in enumerate(data.get("scopes", ())):
+            self._add_scope(raw, file, lines, ("scopes", index), bundled)
+        if "oauth" in data:
+            self._add_oauth(data["oauth"], file, lines)
+        if "kraken" in data:
+            self._add_kraken(data["kraken"], file, lines)
+
+    def _duplicate(self, file: str, lines: LineMap, path: tuple[Any, ...], what: str, name: str, first: tuple[str, int]) -> None:
+        self.problems.append(
+            Problem(file, lines.line_of(path), format_path(path), f"duplicate {what} {name!r}; first defined at {first[0]}:{first[1]}")
+        )
+
+    def _add_endpoint(self, raw: Mapping[str, Any], file: str, lines: LineMap, path: tuple[Any, ...], bundled: bool) -> None:
+        endpoint = Endpoint(
+            id=raw["id"],
+            name=raw["name"],
+            category=raw["category"],
+            method=raw["method"],
+            path=raw["path"],
+            status=raw["status"],
+            auth=_auth(raw["auth"]),
+            reference=raw["reference"],
+            query=_parameters(raw.get("query")),
+            body=_parameters(raw.get("body")),
+            deprecated_on=raw.get("deprecated_on"),
+            removed_on=raw.get("removed_on"),
+            replaced_by=_tuple(raw.get("replaced_by")),
+            variant_of=raw.get("variant_of"),
+            note=raw.get("note"),
+            source=file,
+            line=lines.line_of(path),
+        )
+        previous = self.endpoints.get(endpoint.id)
+        if previous is not None and (bundled or previous.source == file):
+            self._duplicate(file, lines, path + ("id",), "endpoint id", endpoint.id, (previous.source, previous.line))
+            return
+        if bundled:
+            self.bundled_endpoint_ids.add(endpoint.id)
+        self.endpoints[endpoint.id] = endpoint
+        self.endpoint_locations[endpoint.id] = (file, path, lines, raw)
+
+    def _add_scope(self, raw: Mapping[str, Any], file: str, lines: LineMap, path: tuple[Any, ...], bundled: bool) -> None:
+        name = raw["name"]
+        if name in self.scopes and (bundled or self.scope_lines[name][0] == file):
+            self._duplicate(file, lines, path + ("name",), "scope", name, self.scope_lines[name])
+            return
+        self.scopes[name] = Scope(
+            name=name,
+            description=raw["description"],
+            status=raw["status"],
+            reference=raw["reference"],
+            used_by=_tuple(raw.get("used_by")),
+            replaced_by=tuple(raw["replaced_by"]) if "replaced_by" in raw else None,
+            note=raw.get("note"),
+        )
+        self.scope_lines[name] = (file, lines.line_of(path))
+
+    def _add_oauth(self, raw: Mapping[str, Any], file: str, lines: LineMap) -> None:
+        for index, item in enumerate(raw["endpoints"]):
+            path = ("oauth", "endpoints", index)
+            if item["id"] in self.oauth_endpoints:
+                self._duplicate(file, lines, path + ("id",), "OAuth endpoint id", item["id"], (file, lines.line_of(path)))
+                continue
+            self.oauth_endpoints[item["id"]] = OAuthEndpoint(
+                id=item["id"],
+                name=item["name"],
+                method=item["method"],
+                path=item["path"],
+                reference=item["reference"],
+                parameters=_parameters(item.get("parameters")),
+                authorization_header=item.get("authorization_header"),
+                note=item.get("note"),
+            )
+        for index, item in enumerate(raw["grants"]):
+            path = ("oauth", "grants", index)
+            if item["id"] in self.grants:
+                self._duplicate(file, lines, path + ("id",), "grant id", item["id"], self.grant_lines[item["id"]])
+                continue
+            self.grants[item["id"]] = Grant(
+                id=item["id"],
+                name=item["name"],
+                endpoint=item["endpoint"],
+                yields=item["yields"],
+                refreshable=item["refreshable"],
+                requires_client_secret=item["requires_client_secret"],
+                reference=item["reference"],
+                grant_type=item.get("grant_type"),
+                response_type=item.get("response_type"),
+                carries_scopes=item.get("carries_scopes"),
+                typical_lifetime_seconds=item.get("typical_lifetime_seconds"),
+                note=item.get("note"),
+            )
+            self.grant_lines[item["id"]] = (file, lines.line_of(path))
+
+    def _add_kraken(self, raw: Mapping[str, Any], file: str, lines: LineMap) -> None:
+        self.kraken_shutdown_on = raw["shutdown_on"]
+        self.kraken_reference = raw["reference"]
+        for index, item in enumerate(raw["endpoints"]):
+            path = ("kraken", "endpoints", index)
+            if item["id"] in self.kraken:
+                self._duplicate(file, lines, path + ("id",), "Kraken endpoint id", item["id"], self.kraken_lines[item["id"]])
+                continue
+            self.kraken[item["id"]] = KrakenEndpoint(
+                id=item["id"],
+                name=item["name"],
+                method=item["method"],
+                path=item["path"],
+                replaced_by=tuple(item["replaced_by"]),
+                reference=item["reference"],
+                scopes=_tuple(item.get("scopes")),
+                note=item.get("note"),
+            )
+            self.kraken_lines[item["id"]] = (file, lines.line_of(path))
+
+    # ------------------------------------------------------------ checks beyond the schema
+
+    def _check(self) -> None:
+        self._check_endpoints()
+        self._check_scopes()
+        self._check_oauth()
+        self._check_kraken()
+
+    def _endpoint_problem(self, endpoint: Endpoint, message: str, field: tuple[Any, ...] = (), value: Any = None) -> None:
+        """Report a problem on ``endpoint``, at ``field`` or at the first place ``value`` appears in the entry."""
+        file, path, lines, raw = self.endpoint_locations[endpoint.id]
+        if value is not None:
+            field = _find_value(raw, value) or field
+        self.problems.append(Problem(file, lines.line_of(path + field), format_path(path + field), message))
+
+    def _check_endpoints(self) -> None:
+        by_route: dict[tuple[str, str], list[Endpoint]] = {}
+        for endpoint in self.endpoints.values():
+            by_route.setdefault((endpoint.method, endpoint.path.lower()), []).append(endpoint)
+            for name in endpoint.scope_names():
+                if name not in self.scopes:
+                    self._endpoint_problem(endpoint, f"unknown scope {name!r}", ("auth",), value=name)
+                elif self.scopes[name].status == "legacy" and endpoint.status != "removed":
+                    self._endpoint_problem(endpoint, f"legacy scope {name!r}; use a current scope", ("auth",), value=name)
+            for target in endpoint.replaced_by:
+                if target not in self.endpoints:
+                    self._endpoint_problem(endpoint, f"unknown endpoint id {target!r}", ("replaced_by",), value=target)
+                elif target == endpoint.id:
+                    self._endpoint_problem(endpoint, "an endpoint cannot replace itself", ("replaced_by",))
+            if endpoint.status != "removed" and endpoint.removed_on:
+                self._endpoint_problem(endpoint, f"removed_on is set but status is {endpoint.status!r}", ("removed_on",))
+            for field_name in ("removed_on", "deprecated_on"):
+                text = getattr(endpoint, field_name)
+                if text is not None and not _is_date(text):
+                    self._endpoint_problem(endpoint, f"invalid date {text!r}; expected YYYY-MM-DD", (field_name,))
+            if endpoint.variant_of is not None:
+                base = self.endpoints.get(endpoint.variant_of)
+                if base is None:
+                    self._endpoint_problem(endpoint, f"unknown endpoint id {endpoint.variant_of!r}", ("variant_of",))
+                elif (base.method, base.path.lower()) != (endpoint.method, endpoint.path.lower()):
+                    self._endpoint_problem(endpoint, f"{base.id!r} has another method or path", ("variant_of",))
+            self._check_identity(endpoint)
+        for (method, path), entries in by_route.items():
+            primaries = [entry for entry in entries if entry.variant_of is None]
+            for extra in primaries[1:]:
+                first = primaries[0]
+                message = f"{method} {path} is already defined by {first.id!r} at {first.source}:{first.line}; set variant_of to model a variant"
+                self._endpoint_problem(extra, message, ("path",))
+
+    def _check_identity(self, endpoint: Endpoint) -> None:
+        """Identity and grant parameters must be listed among the endpoint's parameters, when it lists any."""
+        if not endpoint.query and not endpoint.body:
+            return
+        listed = {("query", p.name) for p in endpoint.query} | {("body", p.name) for p in endpoint.body}
+        rules: list[tuple[str, str]] = []
+        if endpoint.auth.user is not None:
+            rules += [(rule.location, rule.param) for rule in endpoint.auth.user.identity]
+        if endpoint.auth.app is not None:
+            rules += [(grant.location, grant.param) for grant in endpoint.auth.app.authorized_by]
+        for location, param in rules:
+            if (location, param) not in listed:
+                self._endpoint_problem(endpoint, f"identity parameter {param!r} is not among the {location} parameters", ("auth",), value=param)
+
+    def _check_scopes(self) -> None:
+        for scope in self.scopes.values():
+            file, line = self.scope_lines[scope.name]
+            for target in scope.replaced_by or ():
+                if target not in self.scopes:
+                    self.problems.append(Problem(file, line, f"scopes[{scope.name}].replaced_by", f"unknown scope {target!r}"))
+                elif self.scopes[target].status == "legacy":
+                    self.problems.append(Problem(file, line, f"scopes[{scope.name}].replaced_by", f"replacement {target!r} is itself legacy"))
+
+    def _check_oauth(self) -> None:
+        for grant in self.grants.values():
+            if grant.endpoint not in self.oauth_endpoints:
+                file, line = self.grant_lines[grant.id]
+                self.problems.append(Problem(file, line, f"grants[{grant.id}].endpoint", f"unknown OAuth endpoint id {grant.endpoint!r}"))
+
+    def _check_kraken(self) -> None:
+        routes: dict[tuple[str, str], str] = {}
+        for entry in self.kraken.values():
+            file, line = self.kraken_lines[entry.id]
+            for target in entry.replaced_by:
+                if target not in self.endpoints:
+                    self.problems.append(Problem(file, line, f"kraken.endpoints[{entry.id}].replaced_by", f"unknown endpoint id {target!r}"))
+            for name in entry.scopes:
+                if name not in self.scopes:
+                    self.problems.append(Problem(file, line, f"kraken.endpoints[{entry.id}].scopes", f"unknown scope {name!r}"))
+            route = (entry.method, entry.path.lower())
+            if route in routes:
+                self.problems.append(
+                    Problem(file, line, f"kraken.endpoints[{entry.id}]", f"{entry.method} {entry.path} is already defined by {routes[route]!r}")
+                )
+            routes[route] = entry.id
+
+    def build(self) -> Registry:
+        if not self.problems:
+            self._check()
+        if self.problems:
+            raise PolicyError(self.problems)
+        by_path: dict[str, list[Endpoint]] = {}
+        for endpoint in self.endpoints.values():
+            by_path.setdefault(endpoint.path.lower(), []).append(endpoint)
+        return Registry(
+            endpoints=tuple(self.endpoints.values()),
+            scopes=MappingProxyType(dict(self.scopes)),
+            oauth_endpoints=tuple(self.oauth_endpoints.values()),
+            grants=tuple(self.grants.values()),
+            kraken_endpoints=tuple(self.kraken.values()),
+            kraken_shutdown_on=self.kraken_shutdown_on,
+            kraken_reference=self.kraken_reference,
+            files=tuple(self.files),
+            _by_id=MappingProxyType(dict(self.endpoints)),
+            _by_path=MappingProxyType({path: tuple(entries) for path, entries in by_path.items()}),
+        )
