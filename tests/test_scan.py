@@ -322,3 +322,11 @@ def test_fifo_skipped(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "pipe.py")
     assert findings_for(tmp_path, {"ok.py": "x = 1\n"}) == []
     assert scan_paths([str(tmp_path)]).files_scanned == 1
+
+
+def test_suggestion_skips_removed_paths(tmp_path: Path) -> None:
+    (tmp_path / "bot.py").write_text('import requests\nrequests.get("https://api.twitch.tv/helix/users/follow")\n', encoding="utf-8")
+    result = scan_paths([str(tmp_path)])
+    findings = check_sites(load_registry(), result.sites, result.problems)
+    assert [f.code for f in findings] == ["TP101"]
+    assert "/helix/users/follows" not in findings[0].message

@@ -184,7 +184,7 @@ def _kraken_finding(registry: Registry, site: CallSite, entries: tuple[KrakenEnd
 
 def _suggestion(registry: Registry, api: str, path: str) -> str:
     if api == "helix":
-        candidates = registry.helix_paths()
+        candidates = tuple(dict.fromkeys(e.path.lower() for e in registry.endpoints if e.status != "removed"))
     else:
         candidates = tuple(entry.path for entry in registry.oauth_endpoints)
     close = difflib.get_close_matches(path.lower(), candidates, n=1, cutoff=0.6)
