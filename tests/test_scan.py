@@ -324,9 +324,13 @@ def test_fifo_skipped(tmp_path: Path) -> None:
     assert scan_paths([str(tmp_path)]).files_scanned == 1
 
 
-def test_suggestion_skips_removed_paths(tmp_path: Path) -> None:
+def test_suggestion_names_replacement(tmp_path: Path) -> None:
     (tmp_path / "bot.py").write_text('import requests\nrequests.get("https://api.twitch.tv/helix/users/follow")\n', encoding="utf-8")
     result = scan_paths([str(tmp_path)])
     findings = check_sites(load_registry(), result.sites, result.problems)
     assert [f.code for f in findings] == ["TP101"]
-    assert "/helix/users/follows" not in findings[0].message
+    assert findings[0].message == (
+        "/helix/users/follow is not a Twitch API endpoint; the closest, Get Users Follows (GET /helix/users/follows), "
+        "was removed on 2023-09-12; use Get Followed Channels (GET /helix/channels/followed) "
+        "or Get Channel Followers (GET /helix/channels/followers)"
+    )

@@ -183,17 +183,16 @@ def _kraken_finding(registry: Registry, site: CallSite, entries: tuple[KrakenEnd
 
 
 def _suggestion(registry: Registry, api: str, path: str) -> str:
-    if api == "helix":
-        candidates = tuple(dict.fromkeys(e.path.lower() for e in registry.endpoints if e.status != "removed"))
-    else:
-        candidates = tuple(entry.path for entry in registry.oauth_endpoints)
-    close = difflib.get_close_matches(path.lower(), candidates, n=1, cutoff=0.6)
+    """Name the closest known path; when that is a removed endpoint, name its replacement instead."""
+    if api != "helix":
+        close = difflib.get_close_matches(path.lower(), [entry.path for entry in registry.oauth_endpoints], n=1, cutoff=0.6)
+        return f"; did you mean {close[0]}?" if close else ""
+    close = difflib.get_close_matches(path.lower(), registry.helix_paths(), n=1, cutoff=0.6)
     if not close:
         return ""
-    names = []
-    if api == "helix":
-        for endpoint in registry.endpoints:
-            if endpoint.path.lower() == close[0] and endpoint.status != "removed":
-                names.append(endpoint.name)
-    named = f" ({', '.join(dict.fromkeys(names))})" if names else ""
-    return f"; did you mean {close[0]}{named}?"
+    entries = [endpoint for endpoint in registry.endpoints if endpoint.path.lower() == close[0]]
+    live = [endpoint.name for endpoint in entries if endpoint.status != "removed"]
+    if live:
+        return f"; did you mean {close[0]} ({', '.join(dict.fromkeys(live))})?"
+    removed = entries[0]
+    return f"; the closest, {removed.label}, was removed on {removed.removed_on}; {_replacement_text(registry, removed.replaced_by)}"
