@@ -23,7 +23,7 @@ def test_bundled_token_kind_counts() -> None:
     registry = load_registry(validate_bundled=True)
     live = [endpoint for endpoint in registry.endpoints if endpoint.status != "removed"]
     counts = Counter(endpoint.auth.token_kinds for endpoint in live)
-    assert counts == {("user",): 85, ("app", "user"): 38, ("app",): 10, ("jwt",): 8, ("none",): 1}
+    assert counts == {("user",): 84, ("app", "user"): 39, ("app",): 10, ("jwt",): 8, ("none",): 1}
 
 
 def test_every_entry_names_reference_anchor() -> None:

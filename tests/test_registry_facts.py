@@ -42,7 +42,8 @@ class Fact:
 FACTS = [
     # Ads
     Fact("start-commercial", "POST", "/helix/channels/commercial", ("user",), ("channel:edit:commercial",), (), (("broadcaster_id", "body", SELF),)),
-    Fact("get-ad-schedule", "GET", "/helix/channels/ads", ("user",), ("channel:read:ads",), (), (("broadcaster_id", "query", SELF),)),
+    # The newer ads page accepts an app access token once the broadcaster granted channel:read:ads to the client.
+    Fact("get-ad-schedule", "GET", "/helix/channels/ads", ("app", "user"), ("channel:read:ads",), (), (("broadcaster_id", "query", SELF),)),
     Fact("snooze-next-ad", "POST", "/helix/channels/ads/schedule/snooze", ("user",), ("channel:manage:ads",), (), (("broadcaster_id", "query", SELF),)),
     # Analytics and Bits
     Fact("get-extension-analytics", "GET", "/helix/analytics/extensions", ("user",), ("analytics:read:extensions",)),
