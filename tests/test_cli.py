@@ -246,3 +246,13 @@ def test_check_empty_path() -> None:
     result = run("check", "")
     assert result.returncode == 2
     assert result.stderr == "twitchpolicy: error: empty path; name a file or directory\n"
+
+
+def test_check_exclude_globs(tmp_path: Path) -> None:
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_api.py").write_text('URL = "https://api.twitch.tv/kraken/streams/1"\n', encoding="utf-8")
+    (tmp_path / "legacy.py").write_text('URL = "https://api.twitch.tv/kraken/streams/1"\n', encoding="utf-8")
+    (tmp_path / "bot.py").write_text('URL = "https://api.twitch.tv/helix/streams"\n', encoding="utf-8")
+    result = run("check", "--exclude", "tests", "--exclude", "legacy*", str(tmp_path))
+    assert result.returncode == 0
+    assert result.stdout == "All checks passed (1 file scanned).\n"

@@ -334,3 +334,101 @@ def test_suggestion_names_replacement(tmp_path: Path) -> None:
         "was removed on 2023-09-12; use Get Followed Channels (GET /helix/channels/followed) "
         "or Get Channel Followers (GET /helix/channels/followers)"
     )
+
+
+def test_queue_named_requests_ignored(tmp_path: Path) -> None:
+    source = (
+        "import asyncio\n"
+        'HELIX = "https://api.twitch.tv/helix"\n'
+        "class Worker:\n"
+        "    def __init__(self):\n"
+        "        self.pending_requests = asyncio.Queue()\n"
+        "    async def run(self, rapid_retry):\n"
+        '        await self.pending_requests.put(HELIX + "/clips")\n'
+        '        rapid_retry.put(HELIX + "/clips")\n'
+    )
+    assert findings_for(tmp_path, {"worker.py": source}) == []
+
+
+def test_http_mocks_ignored(tmp_path: Path) -> None:
+    source = (
+        "def test_ban(requests_mock, respx_mock):\n"
+        '    requests_mock.delete("https://api.twitch.tv/helix/moderation/bans", json={})\n'
+        '    respx_mock.put("https://api.twitch.tv/helix/moderation/bans")\n'
+    )
+    assert findings_for(tmp_path, {"tests/test_api.py": source}) == []
+
+
+def test_text_after_url_ignored(tmp_path: Path) -> None:
+    source = 'raise ValueError("https://api.twitch.tv/helix/users/follows is gone")\n'
+    assert findings_for(tmp_path, {"err.py": source}) == [("err.py", 1, 18, "TP102")]
+
+
+def test_wrapper_with_literal_method(tmp_path: Path) -> None:
+    source = (
+        'HELIX = "https://api.twitch.tv/helix"\n'
+        "class Api:\n"
+        "    def follow(self):\n"
+        '        return self._request("DELETE", f"{HELIX}/chat/settings")\n'
+    )
+    assert findings_for(tmp_path, {"api.py": source}) == [("api.py", 4, 16, "TP104")]
+
+
+def test_removed_path_without_method(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text('FOLLOWS = "https://api.twitch.tv/helix/users/follows"\n', encoding="utf-8")
+    result = scan_paths([str(tmp_path)])
+    findings = check_sites(load_registry(), result.sites, result.problems)
+    assert [f.code for f in findings] == ["TP102"]
+    assert findings[0].message.startswith("every endpoint at /helix/users/follows was removed: Get Users Follows (GET) on 2023-09-12, ")
+
+
+def test_wrong_method_on_removed_path(tmp_path: Path) -> None:
+    source = 'import requests\nrequests.patch("https://api.twitch.tv/helix/users/follows")\n'
+    assert findings_for(tmp_path, {"a.py": source}) == [("a.py", 2, 1, "TP102")]
+
+
+def test_star_import_followed(tmp_path: Path) -> None:
+    files = {
+        "config.py": 'FOLLOWS = "https://api.twitch.tv/helix/users/follows"\n',
+        "bot.py": "import requests\nfrom config import *\nrequests.get(FOLLOWS)\n",
+    }
+    assert findings_for(tmp_path, files) == [("bot.py", 3, 1, "TP102")]
+
+
+def test_bytes_url(tmp_path: Path) -> None:
+    source = 'import requests\nrequests.get(b"https://api.twitch.tv/kraken/users/1")\n'
+    assert findings_for(tmp_path, {"a.py": source}) == [("a.py", 2, 1, "TP103")]
+
+
+def test_form_feed_column(tmp_path: Path) -> None:
+    source = 'import requests\n\x0cx = 1\nrequests.put("https://api.twitch.tv/helix/clips")\n'
+    assert findings_for(tmp_path, {"a.py": source}) == [("a.py", 3, 1, "TP104")]
+
+
+def test_shell_curl_methods(tmp_path: Path) -> None:
+    source = (
+        "#!/bin/sh\n"
+        "HELIX=https://api.twitch.tv/helix\n"
+        "curl -s -X DELETE \\\n"
+        "  https://api.twitch.tv/helix/chat/settings\n"
+        "curl -d '{}' https://api.twitch.tv/helix/streams\n"
+        '[ $# -gt 0 ] && curl -X PUT https://api.twitch.tv/helix/clips\n'
+        'curl -X POST "$HELIX/users/follows"\n'
+        "# curl -X PUT https://api.twitch.tv/helix/clips\n"
+    )
+    assert findings_for(tmp_path, {"run.sh": source}) == [
+        ("run.sh", 4, 3, "TP104"),
+        ("run.sh", 5, 14, "TP104"),
+        ("run.sh", 6, 29, "TP104"),
+        ("run.sh", 7, 15, "TP102"),
+    ]
+
+
+def test_go_method_constant(tmp_path: Path) -> None:
+    source = 'req, _ := http.NewRequest(http.MethodPut, "https://api.twitch.tv/helix/clips", nil)\n'
+    assert findings_for(tmp_path, {"main.go": source}) == [("main.go", 1, 44, "TP104")]
+
+
+def test_fetch_body_method_ignored(tmp_path: Path) -> None:
+    source = "fetch('https://api.twitch.tv/helix/chat/messages', {headers: h, method: 'POST', body: JSON.stringify({ method: 'DELETE' })});\n"
+    assert findings_for(tmp_path, {"c.js": source}) == []

@@ -53,8 +53,14 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format of the findings.")
+@click.option(
+    "--exclude",
+    multiple=True,
+    metavar="GLOB",
+    help="Skip files and folders whose name or path matches this glob, such as 'tests' or '*/mocks/*'. Repeatable.",
+)
 @policy_option
-def check(paths: tuple[str, ...], output_format: str, policy_files: tuple[str, ...]) -> None:
+def check(paths: tuple[str, ...], output_format: str, exclude: tuple[str, ...], policy_files: tuple[str, ...]) -> None:
     """Scan PATHS for Twitch API calls and report misuse.
 
     Exit status: 0 when clean, 1 with findings, 2 on a usage or configuration error.
@@ -62,7 +68,7 @@ def check(paths: tuple[str, ...], output_format: str, policy_files: tuple[str, .
     """
     registry = _registry(policy_files)
     try:
-        result = scan_paths(paths)
+        result = scan_paths(paths, exclude)
     except ScanPathError as error:
         _fail(str(error))
     findings = check_sites(registry, result.sites, result.problems)
@@ -179,4 +185,4 @@ def policy_validate(files: tuple[str, ...]) -> None:
 def list_rules() -> None:
     """List the rules of 'twitchpolicy check' with their codes and names."""
     for rule in RULES:
-        click.echo(f"{rule.code}  {rule.name:<20} {rule.summary}")
+        click.echo(f"{rule.code}  {rule.name:<22} {rule.summary}")

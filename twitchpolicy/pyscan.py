@@ -19,8 +19,10 @@ HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 HTTP_MODULES = frozenset({"requests", "httpx", "aiohttp", "urllib", "urllib3", "treq"})
 # Calls that create an HTTP client; a name bound to one is an HTTP receiver.
 HTTP_FACTORIES = frozenset({"Session", "session", "Client", "AsyncClient", "ClientSession", "PoolManager", "HTTPConnection", "HTTPSConnection"})
-# Words in a receiver's name that mark it as an HTTP client: session.get, self.http.post, api_client.put.
-RECEIVER_WORDS = ("session", "client", "http", "requests", "httpx", "aiohttp", "conn", "api", "twitch", "helix", "rest", "web")
+# Words of a receiver's name that mark it as an HTTP client: session.get, self.http.post, apiClient.put.
+RECEIVER_WORDS = frozenset({"session", "client", "http", "https", "conn", "connection", "api", "twitch", "helix", "rest", "web"})
+# Words that mark a receiver as a test double of an HTTP library: requests_mock.get, responses.add, respx.get.
+MOCK_WORDS = frozenset({"mock", "mocker", "responses", "respx", "aioresponses", "httpretty", "stub", "fake"})
 # Keyword arguments that only HTTP calls take; queue.put(url) and cache.get(url) have none of them.
 HTTP_KEYWORDS = frozenset({"headers", "params", "json", "data", "timeout", "auth", "cookies", "allow_redirects", "follow_redirects", "verify", "ssl"})
 WEBHOOK_TOPIC_KEY = "hub.topic"
@@ -52,7 +54,8 @@ class PythonModule:
     def __init__(self, path: str, tree: ast.Module, source: str = ""):
         self.path = path
         self.tree = tree
-        self.source_lines = source.splitlines()
+        # The parser ends lines only at \n, \r\n and \r; str.splitlines() also splits at form feeds and U+2028.
+        self.source_lines = re.split(r"\r\n|\r|\n", source)
         self.name = module_name(path)
         self.constants: dict[str, ast.expr] = {}
         self.classes: dict[str, dict[str, ast.expr]] = {}
@@ -64,6 +67,9 @@ class PythonModule:
         self.webhook_topics: set[int] = set()
         self.function_locals: dict[int, dict[str, ast.expr]] = {}
         self.http_names: set[str] = set()
+        self.other_names: set[str] = set()
+        self.star_imports: list[tuple[tuple[str, ...], int]] = []
+        self.star_links: list[PythonModule] = []
         self.http_imports: dict[str, str] = {}
         self._collect()
 
@@ -98,10 +104,14 @@ class PythonModule:
         elif isinstance(node, ast.withitem) and node.optional_vars is not None:
             pairs = [(node.optional_vars, node.context_expr)]
         for target, value in pairs:
+            name = _call_name(target)
+            if name is None or value is None:
+                continue
             if isinstance(value, ast.Call) and _call_name(value.func) in HTTP_FACTORIES:
-                name = _call_name(target)
-                if name is not None:
-                    self.http_names.add(name)
+                self.http_names.add(name)
+            elif isinstance(value, (ast.Call, ast.Dict, ast.List, ast.Set, ast.Tuple, ast.DictComp, ast.ListComp, ast.SetComp)):
+                # queue = asyncio.Queue(), cache = {}: the receiver is known not to be an HTTP client.
+                self.other_names.add(name)
 
     def _collect_import(self, statement: ast.Import | ast.ImportFrom) -> None:
         if isinstance(statement, ast.Import):
@@ -110,6 +120,9 @@ class PythonModule:
             return
         module = tuple(statement.module.split(".")) if statement.module else ()
         for alias in statement.names:
+            if alias.name == "*":
+                self.star_imports.append((module, statement.level))
+                continue
             local = alias.asname or alias.name
             self.imported_names[local] = (module, statement.level, alias.name)
             if module and module[0] in HTTP_MODULES and not statement.level:
@@ -150,6 +163,8 @@ class PythonModule:
         if node is None or depth > _MAX_DEPTH:
             return None
         if isinstance(node, ast.Constant):
+            if isinstance(node.value, bytes):
+                return node.value.decode("latin-1")
             return node.value if isinstance(node.value, str) else None
         if isinstance(node, ast.JoinedStr):
             parts = []
@@ -241,6 +256,9 @@ class PythonModule:
         if module is not None:
             original = self.imported_names[name][2]
             return module._evaluate_definition(module.constants[original], Scope(), consumed, depth)
+        for star in self.star_links:
+            if name in star.constants:
+                return star._evaluate_definition(star.constants[name], Scope(), consumed, depth)
         return None
 
     def _evaluate_attribute(self, node: ast.Attribute, scope: Scope, consumed: set[int], depth: int) -> str | None:
@@ -338,6 +356,10 @@ def link_imports(modules: list[PythonModule]) -> None:
             target = module.resolve_module(source, level, index)
             if target is not None:
                 module.links["module:" + local] = target
+        for source, level in module.star_imports:
+            target = module.resolve_module(source, level, index)
+            if target is not None and target is not module:
+                module.star_links.append(target)
 
 
 def _collect_assignment(statement: ast.stmt, into: dict[str, ast.expr]) -> None:
@@ -424,16 +446,27 @@ def _receiver_name(func: ast.expr) -> str | None:
     return _call_name(receiver)
 
 
+def _name_words(name: str) -> set[str]:
+    """Split ``apiClient`` or ``self._twitch_session`` into lower-case words."""
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name)
+    return {word.lower() for word in re.split(r"[\W_]+", spaced) if word}
+
+
 def _is_http_call(node: ast.Call, module: PythonModule) -> bool:
-    if any(keyword.arg in HTTP_KEYWORDS for keyword in node.keywords):
-        return True
+    """Tell whether a get/post/request call goes to an HTTP client rather than a dict, queue or test double."""
     if isinstance(node.func, ast.Name):
         return node.func.id in module.http_imports
     receiver = _receiver_name(node.func)
     if receiver is None:
         return False
-    lowered = receiver.lower()
-    return receiver in module.http_names or lowered in HTTP_MODULES or any(word in lowered for word in RECEIVER_WORDS)
+    words = _name_words(receiver)
+    if words & MOCK_WORDS:
+        return False
+    if receiver in module.http_names or receiver.lower() in HTTP_MODULES:
+        return True
+    if receiver in module.other_names:
+        return False
+    return bool(words & RECEIVER_WORDS) or any(keyword.arg in HTTP_KEYWORDS for keyword in node.keywords)
 
 
 def _http_call(node: ast.Call, module: PythonModule, scope: Scope, consumed: set[int]) -> tuple[str | None, ast.expr | None]:
@@ -456,6 +489,9 @@ def _http_call(node: ast.Call, module: PythonModule, scope: Scope, consumed: set
             return _method_value(module, keywords["method"], scope, consumed), url
         has_data = len(node.args) > 1 or "data" in keywords
         return ("POST" if has_data else "GET"), url
+    if len(node.args) >= 2 and isinstance(node.args[0], ast.Constant) and node.args[0].value in HTTP_METHODS[:5]:
+        # A project's own wrapper called like requests.request: self._request("POST", url).
+        return node.args[0].value, node.args[1]
     return None, None
 
 

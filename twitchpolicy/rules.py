@@ -58,6 +58,12 @@ class RemovedEndpoint(Finding):
     template = "%s was removed on %s; %s"
 
 
+class RemovedPath(RemovedEndpoint):
+    """TP102 for a path whose endpoints were all removed, when the call's method is unknown."""
+
+    template = "every endpoint at %s was removed: %s; %s"
+
+
 class KrakenEndpointCall(Finding):
     code = "TP103"
     name = "kraken-endpoint"
@@ -86,7 +92,7 @@ class ParseError(Finding):
     code = "TP901"
     name = "parse-error"
     summary = "A Python file that could not be parsed; it was searched as text only."
-    fix = "Fix the syntax error, or exclude the file."
+    fix = "Fix the syntax error, or skip the file with --exclude."
     template = "%s"
 
 
@@ -94,7 +100,7 @@ class ReadError(Finding):
     code = "TP902"
     name = "read-error"
     summary = "A source file that could not be read, so it was not checked."
-    fix = "Make the file readable, or exclude it."
+    fix = "Make the file readable, or skip it with --exclude."
     template = "%s"
 
 
@@ -148,20 +154,35 @@ def check_site(registry: Registry, site: CallSite) -> Finding | None:
         return None
     if not lookup.path_entries:
         return UnknownEndpoint(args=(parsed.path, _suggestion(registry, parsed.api, parsed.path)), reference=REFERENCE, **where)
-    if site.method is not None and lookup.entry is None:
-        allowed = ", ".join(lookup.allowed_methods)
-        return MethodNotAllowed(args=(site.method, parsed.path, allowed), reference=_reference_of(lookup.path_entries[0]), **where)
-    entry = lookup.entry if lookup.entry is not None else lookup.path_entries[0]
-    if isinstance(entry, Endpoint) and entry.status == "removed":
-        if site.method is None and any(candidate.status != "removed" for candidate in lookup.path_entries):
-            return None
-        return RemovedEndpoint(
-            args=(entry.label, entry.removed_on or "an unknown date", _replacement_text(registry, entry.replaced_by)),
-            endpoint=entry.id,
-            reference=entry.reference,
-            **where,
-        )
+    live = [entry for entry in lookup.path_entries if getattr(entry, "status", "live") != "removed"]
+    if site.method is not None and lookup.entry is None and live:
+        allowed = ", ".join(sorted({entry.method for entry in live}))
+        return MethodNotAllowed(args=(site.method, parsed.path, allowed), reference=_reference_of(live[0]), **where)
+    if lookup.entry is not None:
+        return _removed_finding(registry, [lookup.entry], where)
+    if site.method is None and not live:
+        return _removed_finding(registry, list(lookup.path_entries), where)
+    if site.method is not None and not live:
+        return _removed_finding(registry, list(lookup.path_entries), where)
     return None
+
+
+def _removed_finding(registry: Registry, entries: list, where: dict) -> Finding | None:
+    """Report removed endpoints; when the method is unknown, every removed endpoint at the path is named."""
+    removed = [entry for entry in entries if isinstance(entry, Endpoint) and entry.status == "removed"]
+    if not removed:
+        return None
+    first = removed[0]
+    if len(removed) == 1:
+        label, date = first.label, first.removed_on or "an unknown date"
+        return RemovedEndpoint(args=(label, date, _replacement_text(registry, first.replaced_by)), endpoint=first.id, reference=first.reference, **where)
+    names = ", ".join(f"{entry.name} ({entry.method}) on {entry.removed_on}" for entry in removed)
+    replacements = tuple(dict.fromkeys(target for entry in removed for target in entry.replaced_by))
+    return RemovedPath(
+        args=(where["url"], names, _replacement_text(registry, replacements)),
+        reference=first.reference,
+        **where,
+    )
 
 
 def _reference_of(entry: object) -> str | None:
@@ -169,7 +190,7 @@ def _reference_of(entry: object) -> str | None:
 
 
 def _kraken_finding(registry: Registry, site: CallSite, entries: tuple[KrakenEndpoint, ...], where: dict) -> Finding:
-    chosen = [entry for entry in entries if site.method is None or entry.method == site.method] or list(entries)
+    chosen = [entry for entry in entries if site.method is None or entry.method == site.method]
     shutdown = registry.kraken_shutdown_on or "2022-02-28"
     if chosen:
         entry = chosen[0]
@@ -178,7 +199,7 @@ def _kraken_finding(registry: Registry, site: CallSite, entries: tuple[KrakenEnd
         return KrakenEndpointCall(args=(label, shutdown, advice), endpoint=entry.id, reference=entry.reference, **where)
     label = f"{site.method} {where['url']}" if site.method else where["url"]
     return KrakenEndpointCall(
-        args=(label, shutdown, "find its Helix replacement in the migration guide"), reference=registry.kraken_reference, **where
+        args=(label, shutdown, "see the Helix reference for its replacement"), reference=registry.kraken_reference, **where
     )
 
 

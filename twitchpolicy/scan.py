@@ -7,6 +7,7 @@ Python files that do not parse, are searched as text by :mod:`twitchpolicy.texts
 from __future__ import annotations
 
 import ast
+import fnmatch
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -38,12 +39,20 @@ class ScanPathError(Exception):
     """Raised for a path given on the command line that does not exist."""
 
 
-def iter_source_files(paths: Iterable[str]) -> Iterator[Path]:
+def _excluded(path: Path, patterns: tuple[str, ...]) -> bool:
+    """Match glob patterns against the file or folder name and against the whole path."""
+    text = path.as_posix()
+    return any(fnmatch.fnmatch(path.name, pattern) or fnmatch.fnmatch(text, pattern) for pattern in patterns)
+
+
+def iter_source_files(paths: Iterable[str], exclude: Iterable[str] = ()) -> Iterator[Path]:
     """Yield the Python and text source files under ``paths`` in a stable order.
 
-    Skips virtual environments, VCS, cache and build folders, and links whose target
-    is missing. A file named directly is always yielded, whatever its suffix.
+    Skips virtual environments, VCS, cache and build folders, links whose target is
+    missing, and files or folders matching an ``exclude`` glob. A file named directly
+    is yielded whatever its suffix, unless it matches an ``exclude`` glob.
     """
+    patterns = tuple(exclude)
     seen: set[Path] = set()
 
     def first_time(path: Path) -> bool:
@@ -60,26 +69,32 @@ def iter_source_files(paths: Iterable[str]) -> Iterator[Path]:
         if not root.exists():
             raise ScanPathError(f"path not found: {given}")
         if root.is_file():
-            if first_time(root):
+            if not _excluded(root, patterns) and first_time(root):
                 yield root
             continue
         if not root.is_dir():
             raise ScanPathError(f"not a regular file or directory: {given}")
         for directory, subdirs, files in os.walk(root):
-            subdirs[:] = sorted(name for name in subdirs if name not in EXCLUDED_DIRS and not name.endswith(".egg-info"))
+            subdirs[:] = sorted(
+                name
+                for name in subdirs
+                if name not in EXCLUDED_DIRS and not name.endswith(".egg-info") and not _excluded(Path(directory) / name, patterns)
+            )
             for name in sorted(files):
                 path = Path(directory) / name
+                if not name.endswith(PYTHON_SUFFIXES + TEXT_SUFFIXES) or _excluded(path, patterns):
+                    continue
                 # is_file() is False for FIFOs, sockets and links to nothing, which would block or fail a read.
-                if name.endswith(PYTHON_SUFFIXES + TEXT_SUFFIXES) and path.is_file() and first_time(path):
+                if path.is_file() and first_time(path):
                     yield path
 
 
-def scan_paths(paths: Iterable[str]) -> ScanResult:
-    """Scan every source file under ``paths`` and return the Twitch call sites found."""
+def scan_paths(paths: Iterable[str], exclude: Iterable[str] = ()) -> ScanResult:
+    """Scan every source file under ``paths``, less the ``exclude`` globs, and return the Twitch call sites found."""
     result = ScanResult()
     modules: list[PythonModule] = []
     text_files: list[tuple[str, str]] = []
-    for path in iter_source_files(paths):
+    for path in iter_source_files(paths, exclude):
         result.files_scanned += 1
         try:
             source = path.read_bytes().decode("utf-8", errors="replace")

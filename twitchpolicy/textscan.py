@@ -32,6 +32,10 @@ _CONSTANT_CONCAT = re.compile(r"""\b([A-Za-z_$][\w$.]*)\s*\+\s*(['"`])(""" + _UR
 _DECLARATION = re.compile(
     r"""\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::\s*[\w.<>\[\]| ]+)?=\s*(['"`])((?:(?!\2)[^\\\n])*)\2""",
 )
+# Shell: HELIX=https://api.twitch.tv/helix or export HELIX="...", then "$HELIX/users" or "${HELIX}/users".
+_SHELL_ASSIGNMENT = re.compile(r"""^[ \t]*(?:export[ \t]+)?([A-Za-z_]\w*)=(['"]?)([^\s'"]+)\2[ \t]*$""", re.MULTILINE)
+_SHELL_REFERENCE = re.compile(r"\$\{?([A-Za-z_]\w*)\}?(/" + _URL_TAIL.replace("|\\$\\{[^}\\n]*\\}", "") + ")")
+SHELL_SUFFIXES = (".sh", ".bash")
 _QUOTED = re.compile(r"""(['"`])(?:\\.|(?!\1).)*\1""")
 _BLOCK_COMMENT = re.compile(r"/\*.*?(?:\*/|\Z)", re.DOTALL)
 _TRAILING_PUNCTUATION = ".:!?"
@@ -41,7 +45,11 @@ LOOKBEHIND = 300
 
 _METHOD_BEFORE = re.compile(r"\.(get|post|put|patch|delete)\s*(?:<[^>]*>)?\(\s*[`'\"]?$", re.IGNORECASE)
 _NEW_REQUEST = re.compile(r"""(?:NewRequest(?:WithContext)?|request)\s*\([^()]*?["'](GET|POST|PUT|PATCH|DELETE)["']\s*,\s*[`'"]?$""", re.IGNORECASE)
-_CURL_METHOD = re.compile(r"curl\b.*?(?:-X|--request)\s*(GET|POST|PUT|PATCH|DELETE)\b")
+_CURL_METHOD = re.compile(r"curl\b.*?(?:-X|--request)\s*['\"]?(GET|POST|PUT|PATCH|DELETE)\b")
+_CURL = re.compile(r"\bcurl\b")
+_CURL_DATA = re.compile(r"\s(?:-d|--data(?:-raw|-binary|-urlencode)?|--json|-F|--form)\b")
+_GO_METHOD = re.compile(r"NewRequest(?:WithContext)?\s*\((?:\s*\w+\s*,)?\s*http\.Method(Get|Post|Put|Patch|Delete)\s*,\s*[`\"]?$")
+_PARENTHESIZED = re.compile(r"\([^()]*\)")
 _FETCH_BEFORE = re.compile(r"\bfetch\s*\(\s*[`'\"]?$")
 _METHOD_OPTION = re.compile(r"""method\s*:\s*[`'"](GET|POST|PUT|PATCH|DELETE)[`'"]""", re.IGNORECASE)
 
@@ -50,8 +58,10 @@ def collect_constants(sources: Iterable[str]) -> dict[str, str]:
     """Map each name declared once, across all sources, as a string constant that is a Twitch URL."""
     values: dict[str, str | None] = {}
     for source in sources:
-        for match in _DECLARATION.finditer(source):
-            name, value = match.group(1), _TEMPLATE_PART.sub(UNKNOWN, match.group(3))
+        declarations = [(m.group(1), m.group(3)) for m in _DECLARATION.finditer(source)]
+        declarations += [(m.group(1), m.group(3)) for m in _SHELL_ASSIGNMENT.finditer(source)]
+        for name, raw_value in declarations:
+            value = _TEMPLATE_PART.sub(UNKNOWN, raw_value)
             if parse_twitch_url(value) is None and parse_twitch_url(value.rstrip("/") + "/x") is None:
                 continue
             values[name] = value if name not in values or values[name] == value else None
@@ -67,7 +77,10 @@ def scan_text(path: str, source: str, constants: dict[str, str] | None = None) -
     found: list[tuple[int, int, str]] = []
     for match in _LITERAL_URL.finditer(source):
         found.append((match.start(), match.end(), match.group(0)))
-    for pattern, tail_group in ((_CONSTANT_TEMPLATE, 2), (_CONSTANT_CONCAT, 3)):
+    patterns = [(_CONSTANT_TEMPLATE, 2), (_CONSTANT_CONCAT, 3)]
+    if path.endswith(SHELL_SUFFIXES):
+        patterns.append((_SHELL_REFERENCE, 2))
+    for pattern, tail_group in patterns:
         for match in pattern.finditer(source):
             name = match.group(1).split(".")[-1]
             if name in constants:
@@ -80,10 +93,12 @@ def scan_text(path: str, source: str, constants: dict[str, str] | None = None) -
         if parsed is None or parsed.is_base:
             continue
         line_index = _line_index(line_starts, start)
-        before = source[max(line_starts[line_index], start - LOOKBEHIND):start]
+        line_start = line_starts[line_index]
+        before = source[max(line_start, start - LOOKBEHIND):start]
+        statement = _continued_lines(source, line_starts, line_index) + before
         if _in_comment(before, hash_comments) or _in_spans(comments, start):
             continue
-        method = _text_method(before, source[end:end + 400])
+        method = _text_method(statement, source[end:end + 400])
         sites.append(CallSite(path, line_index + 1, start - line_starts[line_index] + 1, url, method, "mention"))
     return sites
 
@@ -113,7 +128,8 @@ def _in_comment(before: str, hash_comments: bool) -> bool:
     stripped = code.lstrip()
     if stripped.startswith(("*", "/*", "<!--")):
         return True
-    return hash_comments and "#" in code
+    # In shell, # starts a comment only at the start of a word: $# and a#b are not comments.
+    return hash_comments and re.search(r"(?:^|\s)#", code) is not None
 
 
 def _in_spans(spans: list[tuple[int, int]], offset: int) -> bool:
@@ -121,18 +137,38 @@ def _in_spans(spans: list[tuple[int, int]], offset: int) -> bool:
     return index >= 0 and spans[index][0] <= offset < spans[index][1]
 
 
+def _continued_lines(source: str, line_starts: list[int], line_index: int) -> str:
+    """Return the earlier lines of a statement continued with a trailing backslash, as in multi-line curl."""
+    parts: list[str] = []
+    index = line_index - 1
+    while index >= 0 and len(parts) < 10:
+        line = source[line_starts[index]: line_starts[index + 1]].rstrip("\r\n")
+        if not line.endswith("\\"):
+            break
+        parts.insert(0, line[:-1][-LOOKBEHIND:])
+        index -= 1
+    return " ".join(parts) + (" " if parts else "")
+
+
 def _text_method(before: str, after: str) -> str | None:
-    for pattern in (_METHOD_BEFORE, _NEW_REQUEST):
+    for pattern in (_METHOD_BEFORE, _NEW_REQUEST, _GO_METHOD):
         found = pattern.search(before)
         if found:
             return found.group(1).upper()
-    found = _CURL_METHOD.search(before)
-    if found:
-        return found.group(1)
+    curl = list(_CURL.finditer(before))
+    if curl:
+        command = before[curl[-1].start():] + " " + after.split("\n", 1)[0]
+        found = _CURL_METHOD.search(command)
+        if found:
+            return found.group(1)
+        return "POST" if _CURL_DATA.search(command) else "GET"
     if _FETCH_BEFORE.search(before):
         # fetch(url, {method: ...}): the options follow the URL, up to the parenthesis that closes fetch(.
-        # fetch defaults to GET.
-        found = _METHOD_OPTION.search(_call_rest(after))
+        # Calls inside the options, such as JSON.stringify({method: ...}), are dropped first. fetch defaults to GET.
+        options = _call_rest(after)
+        while _PARENTHESIZED.search(options):
+            options = _PARENTHESIZED.sub("", options)
+        found = _METHOD_OPTION.search(options)
         return found.group(1).upper() if found else "GET"
     return None
 

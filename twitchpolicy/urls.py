@@ -45,7 +45,11 @@ def parse_twitch_url(url: str) -> TwitchURL | None:
     ``https://id.twitch.tv/oauth2/token`` and bare paths such as ``/helix/users/``.
     Host case, query strings, fragments, repeated and trailing slashes are ignored.
     """
-    text = url.strip()
+    words = url.split()
+    if not words:
+        return None
+    # A URL holds no white space: "https://api.twitch.tv/helix/users failed" names /helix/users.
+    text = words[0]
     host: str | None = None
     if "://" in text or text.startswith("//"):
         if text.startswith("//"):
