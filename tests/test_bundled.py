@@ -9,7 +9,7 @@ from twitchpolicy.registry import load_registry
 
 def test_bundled_files_pass_schema() -> None:
     registry = load_registry(validate_bundled=True)
-    assert len(registry.files) == 33
+    assert len(registry.files) == 34
     assert registry.kraken_shutdown_on == "2022-02-28"
 
 
@@ -31,3 +31,10 @@ def test_every_entry_names_reference_anchor() -> None:
     helix_reference = "https://dev.twitch.tv/docs/api/reference/#"
     live = [endpoint for endpoint in registry.endpoints if endpoint.status != "removed"]
     assert [e.id for e in live if e.reference != helix_reference + e.id] == []
+
+
+def test_unverified_pins_listed() -> None:
+    registry = load_registry(validate_bundled=True)
+    pins = [entry for entry in registry.unverified if entry.path == "/helix/chat/pins"]
+    assert [entry.id for entry in pins] == ["get-pinned-chat-message", "pin-chat-message", "update-pinned-chat-message", "unpin-chat-message"]
+    assert registry.lookup("PUT", "https://api.twitch.tv/helix/chat/pins").unverified == tuple(pins)

@@ -106,3 +106,21 @@ def test_directory_as_policy(tmp_path: Path) -> None:
     with pytest.raises(PolicyError) as raised:
         load_registry([tmp_path])
     assert raised.value.problems == [Problem(str(tmp_path), 1, "", "is a directory; name a policy file")]
+
+
+def test_unverified_clashes_with_verified(tmp_path: Path) -> None:
+    text = (
+        "policy_version: 1\n"
+        "unverified:\n"
+        "  - id: get-streams-again\n"
+        "    name: Get Streams Again\n"
+        "    category: Streams\n"
+        "    path: /helix/streams\n"
+        "    methods: [GET]\n"
+        "    reference: https://dev.twitch.tv/docs/api/reference/#get-streams\n"
+        "    note: A duplicate.\n"
+    )
+    problems = problems_for(tmp_path, text)
+    assert problems == [
+        Problem(str(tmp_path / "extra.yaml"), 3, "unverified[get-streams-again].path", "/helix/streams has verified endpoints; describe this one there")
+    ]

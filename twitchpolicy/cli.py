@@ -10,8 +10,8 @@ import click
 
 from twitchpolicy import __version__
 from twitchpolicy.policyfile import PolicyError
-from twitchpolicy.describe import endpoint_summary, format_endpoint, format_kraken, format_oauth
-from twitchpolicy.registry import Endpoint, KrakenEndpoint, OAuthEndpoint, Registry, load_registry
+from twitchpolicy.describe import endpoint_summary, format_endpoint, format_kraken, format_oauth, format_unverified
+from twitchpolicy.registry import Endpoint, KrakenEndpoint, OAuthEndpoint, Registry, UnverifiedEndpoint, load_registry
 from twitchpolicy.report import render_json, render_text
 from twitchpolicy.rules import RULES, check_sites
 from twitchpolicy.scan import ScanPathError, scan_paths
@@ -141,14 +141,16 @@ def _print_table(rows: list[dict[str, object]]) -> None:
 def endpoints_show(ctx: click.Context, target: str) -> None:
     """Print everything the registry has on one endpoint: TARGET is an id or "METHOD URL"."""
     registry = _registry(ctx.obj["policy_files"])
-    entry = registry.endpoint(target.strip().lower())
+    entry = registry.endpoint(target.strip().lower()) or registry.unverified_endpoint(target.strip().lower())
     if entry is None:
         parts = target.split(None, 1)
         if len(parts) == 2:
             entry = registry.lookup(parts[0], parts[1].strip()).entry
     if entry is None:
         _fail(f"endpoint not found: {target!r}; use an id such as 'get-users' or a method and URL such as 'GET /helix/users'")
-    if isinstance(entry, KrakenEndpoint):
+    if isinstance(entry, UnverifiedEndpoint):
+        click.echo(format_unverified(entry))
+    elif isinstance(entry, KrakenEndpoint):
         click.echo(format_kraken(registry, entry))
     elif isinstance(entry, OAuthEndpoint):
         click.echo(format_oauth(registry, entry))

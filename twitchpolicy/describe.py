@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from twitchpolicy.registry import Endpoint, KrakenEndpoint, OAuthEndpoint, Registry
+from twitchpolicy.registry import Endpoint, KrakenEndpoint, OAuthEndpoint, Registry, UnverifiedEndpoint
 
 
 def endpoint_summary(endpoint: Endpoint) -> dict[str, object]:
@@ -117,3 +117,13 @@ def _token_lines(endpoint: Endpoint) -> list[str]:
         if user.transports:
             lines.append("    EventSub transports: " + ", ".join(user.transports))
     return lines
+
+
+def format_unverified(entry: UnverifiedEndpoint) -> str:
+    """Render an endpoint whose facts are not verified, saying so first."""
+    lines = [f"{entry.name} [{entry.id}]", "  status:    listed in the reference; token kinds and scopes not verified"]
+    lines.append(f"  request:   {' or '.join(entry.methods)} https://api.twitch.tv{entry.path}")
+    lines.append(f"  category:  {entry.category}")
+    lines.append(f"  note:      {entry.note}")
+    lines.append(f"  reference: {entry.reference}")
+    return "\n".join(lines)

@@ -24,6 +24,7 @@ from twitchpolicy.registry import (
     Scope,
     ScopeRequirement,
     UserGrant,
+    UnverifiedEndpoint,
     UserTokenPolicy,
 )
 
@@ -123,6 +124,8 @@ class _Builder:
         self.grant_lines: dict[str, tuple[str, int]] = {}
         self.kraken: dict[str, KrakenEndpoint] = {}
         self.kraken_lines: dict[str, tuple[str, int]] = {}
+        self.unverified: dict[str, UnverifiedEndpoint] = {}
+        self.unverified_lines: dict[str, tuple[str, int]] = {}
         self.kraken_shutdown_on: str | None = None
         self.kraken_reference: str | None = None
         self.endpoint_locations: dict[str, tuple[str, tuple[Any, ...], LineMap, Mapping[str, Any]]] = {}
@@ -151,6 +154,15 @@ class _Builder:
             self._add_oauth(data["oauth"], file, lines)
         if "kraken" in data:
             self._add_kraken(data["kraken"], file, lines)
+        for index, raw in enumerate(data.get("unverified", ())):
+            path = ("unverified", index)
+            if raw["id"] in self.unverified:
+                self._duplicate(file, lines, path + ("id",), "unverified endpoint id", raw["id"], self.unverified_lines[raw["id"]])
+                continue
+            self.unverified[raw["id"]] = UnverifiedEndpoint(
+                raw["id"], raw["name"], raw["category"], raw["path"].lower(), tuple(raw["methods"]), raw["reference"], raw["note"]
+            )
+            self.unverified_lines[raw["id"]] = (file, lines.line_of(path))
 
     def _duplicate(self, file: str, lines: LineMap, path: tuple[Any, ...], what: str, name: str, first: tuple[str, int]) -> None:
         self.problems.append(
@@ -262,6 +274,7 @@ class _Builder:
     # ------------------------------------------------------------ checks beyond the schema
 
     def _check(self) -> None:
+        self._check_unverified()
         self._check_endpoints()
         self._check_scopes()
         self._check_oauth()
@@ -322,6 +335,15 @@ class _Builder:
             if (location, param) not in listed:
                 self._endpoint_problem(endpoint, f"identity parameter {param!r} is not among the {location} parameters", ("auth",), value=param)
 
+    def _check_unverified(self) -> None:
+        paths = {endpoint.path.lower() for endpoint in self.endpoints.values()}
+        for entry in self.unverified.values():
+            file, line = self.unverified_lines[entry.id]
+            if entry.id in self.endpoints:
+                self.problems.append(Problem(file, line, f"unverified[{entry.id}].id", "the id is also a verified endpoint; remove it here"))
+            elif entry.path in paths:
+                self.problems.append(Problem(file, line, f"unverified[{entry.id}].path", f"{entry.path} has verified endpoints; describe this one there"))
+
     def _check_scopes(self) -> None:
         for scope in self.scopes.values():
             file, line = self.scope_lines[scope.name]
@@ -371,6 +393,7 @@ class _Builder:
             kraken_shutdown_on=self.kraken_shutdown_on,
             kraken_reference=self.kraken_reference,
             files=tuple(self.files),
+            unverified=tuple(self.unverified.values()),
             _by_id=MappingProxyType(dict(self.endpoints)),
             _by_path=MappingProxyType({path: tuple(entries) for path, entries in by_path.items()}),
         )

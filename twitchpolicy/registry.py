@@ -202,6 +202,19 @@ class KrakenEndpoint:
 
 
 @dataclass(frozen=True)
+class UnverifiedEndpoint:
+    """An endpoint the reference lists but whose facts are not verified; ``methods`` are the candidates sources name."""
+
+    id: str
+    name: str
+    category: str
+    path: str
+    methods: tuple[str, ...]
+    reference: str
+    note: str
+
+
+@dataclass(frozen=True)
 class Lookup:
     """The registry entries that a method and URL point at.
 
@@ -214,6 +227,7 @@ class Lookup:
     api: str | None
     path_entries: tuple[Any, ...] = ()
     entry: Any = None
+    unverified: tuple[UnverifiedEndpoint, ...] = ()
 
     @property
     def allowed_methods(self) -> tuple[str, ...]:
@@ -232,11 +246,15 @@ class Registry:
     kraken_shutdown_on: str | None
     kraken_reference: str | None
     files: tuple[str, ...]
+    unverified: tuple[UnverifiedEndpoint, ...] = ()
     _by_id: Mapping[str, Endpoint] = field(repr=False, default_factory=lambda: MappingProxyType({}))
     _by_path: Mapping[str, tuple[Endpoint, ...]] = field(repr=False, default_factory=lambda: MappingProxyType({}))
 
     def endpoint(self, endpoint_id: str) -> Endpoint | None:
         return self._by_id.get(endpoint_id)
+
+    def unverified_endpoint(self, endpoint_id: str) -> UnverifiedEndpoint | None:
+        return next((entry for entry in self.unverified if entry.id == endpoint_id), None)
 
     def helix_paths(self) -> tuple[str, ...]:
         return tuple(self._by_path)
@@ -253,6 +271,9 @@ class Registry:
             return Lookup(None, None)
         if parsed.api == "helix":
             entries = self._by_path.get(parsed.path.lower(), ())
+            if not entries:
+                pending = tuple(entry for entry in self.unverified if entry.path == parsed.path.lower())
+                return Lookup(parsed, parsed.api, (), None, pending)
         elif parsed.api == "kraken":
             entries = _match_templates(self.kraken_endpoints, parsed.segments)
         else:

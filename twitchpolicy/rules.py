@@ -152,6 +152,8 @@ def check_site(registry: Registry, site: CallSite) -> Finding | None:
         return WebhookTopic(args=(parsed.path, removed_on), endpoint=WEBHOOK_HUB, reference=reference, **where)
     if not parsed.is_complete:
         return None
+    if lookup.unverified:
+        return None
     if not lookup.path_entries:
         return UnknownEndpoint(args=(parsed.path, _suggestion(registry, parsed.api, parsed.path)), reference=REFERENCE, **where)
     live = [entry for entry in lookup.path_entries if getattr(entry, "status", "live") != "removed"]
