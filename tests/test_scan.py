@@ -432,3 +432,18 @@ def test_go_method_constant(tmp_path: Path) -> None:
 def test_fetch_body_method_ignored(tmp_path: Path) -> None:
     source = "fetch('https://api.twitch.tv/helix/chat/messages', {headers: h, method: 'POST', body: JSON.stringify({ method: 'DELETE' })});\n"
     assert findings_for(tmp_path, {"c.js": source}) == []
+
+
+def test_self_call_in_client_class(tmp_path: Path) -> None:
+    source = (
+        "class ApiClient:\n"
+        "    async def post(self, uri):\n"
+        "        ...\n"
+        "class TwitchSession(ApiClient):\n"
+        "    async def refresh(self):\n"
+        '        return await self.put("https://id.twitch.tv/oauth2/token")\n'
+        "class Cache:\n"
+        "    def warm(self):\n"
+        '        return self.put("https://api.twitch.tv/helix/streams")\n'
+    )
+    assert findings_for(tmp_path, {"http.py": source}) == [("http.py", 6, 22, "TP104")]

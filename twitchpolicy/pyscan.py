@@ -59,6 +59,7 @@ class PythonModule:
         self.name = module_name(path)
         self.constants: dict[str, ast.expr] = {}
         self.classes: dict[str, dict[str, ast.expr]] = {}
+        self.class_bases: dict[str, list[str]] = {}
         self.imported_names: dict[str, tuple[tuple[str, ...], int, str]] = {}
         self.imported_modules: dict[str, tuple[tuple[str, ...], int]] = {}
         self.links: dict[str, PythonModule] = {}
@@ -91,6 +92,7 @@ class PythonModule:
             _collect_assignment(statement, self.constants)
             if isinstance(statement, ast.ClassDef):
                 self.classes[statement.name] = _class_attributes(statement)
+                self.class_bases[statement.name] = [name for name in map(_call_name, statement.bases) if name]
             elif isinstance(statement, (ast.Import, ast.ImportFrom)):
                 self._collect_import(statement)
 
@@ -452,13 +454,17 @@ def _name_words(name: str) -> set[str]:
     return {word.lower() for word in re.split(r"[\W_]+", spaced) if word}
 
 
-def _is_http_call(node: ast.Call, module: PythonModule) -> bool:
+def _is_http_call(node: ast.Call, module: PythonModule, scope: Scope) -> bool:
     """Tell whether a get/post/request call goes to an HTTP client rather than a dict, queue or test double."""
     if isinstance(node.func, ast.Name):
         return node.func.id in module.http_imports
     receiver = _receiver_name(node.func)
     if receiver is None:
         return False
+    if receiver in ("self", "cls") and scope.class_name is not None:
+        # self.post(url) inside class TwitchSession(APIClient): the class is the HTTP client.
+        names = [scope.class_name] + module.class_bases.get(scope.class_name, [])
+        return any(_name_words(name) & RECEIVER_WORDS for name in names)
     words = _name_words(receiver)
     if words & MOCK_WORDS:
         return False
@@ -476,10 +482,10 @@ def _http_call(node: ast.Call, module: PythonModule, scope: Scope, consumed: set
         return None, None
     keywords = {keyword.arg: keyword.value for keyword in node.keywords if keyword.arg}
     if name.upper() in HTTP_METHODS and name.islower():
-        if not _is_http_call(node, module):
+        if not _is_http_call(node, module, scope):
             return None, None
         return name.upper(), node.args[0] if node.args else keywords.get("url")
-    if name in ("request", "stream", "build_request") and _is_http_call(node, module):
+    if name in ("request", "stream", "build_request") and _is_http_call(node, module, scope):
         return _method_and_url(node, module, scope, consumed, keywords)
     if name == "Request" and _request_class_module(node, module) in ("requests", "httpx"):
         return _method_and_url(node, module, scope, consumed, keywords)
