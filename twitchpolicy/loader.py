@@ -55,7 +55,12 @@ def _find_value(data: Any, value: Any, path: tuple[Any, ...] = ()) -> tuple[Any,
     """Return the path of the first occurrence of ``value`` inside ``data``, depth first."""
     if data == value:
         return path
-    items = data.items() if isinstance(data, Mapping) else enumerate(data) if isinstance(data, list) else ()
+    if isinstance(data, Mapping):
+        items = list(data.items())
+    elif isinstance(data, list):
+        items = list(enumerate(data))
+    else:
+        return None
     for key, item in items:
         found = _find_value(item, value, path + (key,))
         if found is not None:

@@ -182,7 +182,9 @@ class PythonModule:
             right = self.evaluate(node.right, scope, consumed, depth + 1)
             if left is None and right is None:
                 return None
-            return (left if left is not None else UNKNOWN) + (right if right is not None else UNKNOWN)
+            left_text = left if left is not None else UNKNOWN
+            right_text = right if right is not None else UNKNOWN
+            return left_text + right_text
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
             left = self.evaluate(node.left, scope, consumed, depth + 1)
             if left is None:
@@ -397,7 +399,10 @@ def _store_names(target: ast.AST) -> Iterator[str]:
 
 
 def _function_locals(function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, ast.expr]:
-    """Map each name assigned exactly once in the function to its value; loop, with and augmented targets disqualify."""
+    """Map each name assigned exactly once in the function to its value.
+
+    A name that is also a parameter, a loop, with, walrus or augmented-assignment target is left out.
+    """
     values: dict[str, ast.expr] = {}
     counts: dict[str, int] = {}
 

@@ -74,6 +74,7 @@ def scan_text(path: str, source: str, constants: dict[str, str] | None = None) -
     hash_comments = path.endswith(HASH_COMMENT_SUFFIXES)
     block_comments = path.endswith(BLOCK_COMMENT_SUFFIXES)
     line_starts = [0] + [match.end() for match in re.finditer("\n", source)]
+
     found: list[tuple[int, int, str]] = []
     for match in _LITERAL_URL.finditer(source):
         found.append((match.start(), match.end(), match.group(0)))
@@ -85,6 +86,7 @@ def scan_text(path: str, source: str, constants: dict[str, str] | None = None) -
             name = match.group(1).split(".")[-1]
             if name in constants:
                 found.append((match.start(), match.end(), _join(constants[name], match.group(tail_group))))
+
     comments = [(match.start(), match.end()) for match in _BLOCK_COMMENT.finditer(source)] if block_comments and "/*" in source else []
     sites = []
     for start, end, raw in sorted(found):
