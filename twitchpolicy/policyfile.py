@@ -16,7 +16,7 @@ import yaml
 SCHEMA_NAME = "policy.schema.json"
 
 # libyaml's parser (shipped in PyYAML's wheels) cut loading the bundled files from 4.8 s to 0.6 s in a
-# profile on a 2-core machine; the pure-Python parser builds the same data where libyaml is missing.
+# profile on a 2-core machine. The pure-Python parser builds the same data where libyaml is missing.
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -187,7 +187,7 @@ def _extra_properties(error: jsonschema.ValidationError) -> list[Any]:
 
 
 def _leaf_errors(error: jsonschema.ValidationError) -> list[jsonschema.ValidationError]:
-    """Descend into oneOf/anyOf/if-then failures to the errors that say what is wrong."""
+    """Descend into oneOf/anyOf/if-then failures to the errors that describe the defect."""
     if error.context:
         best = jsonschema.exceptions.best_match(error.context)
         if best is not None and list(best.absolute_path) != list(error.absolute_path) or error.validator in ("allOf",):

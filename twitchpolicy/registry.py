@@ -133,7 +133,7 @@ class Endpoint:
         return f"{self.name} ({self.method} {self.path})"
 
     def scope_names(self) -> tuple[str, ...]:
-        """Every scope the entry mentions, required, optional or granted."""
+        """Return every scope the entry mentions: required, optional or granted."""
         names: list[str] = []
         if self.auth.user is not None:
             names += self.auth.user.scopes.names()
@@ -325,7 +325,7 @@ def load_registry(extra_files: Iterable[str | Path] = (), *, validate_bundled: b
     An extra file may add endpoints and scopes, and may override a bundled endpoint
     or scope by using its id or name. Extra files always go through the JSON Schema.
     The bundled files skip it unless ``validate_bundled`` is set, because it costs
-    about half a second and the test suite validates them; the checks beyond the
+    about half a second and the test suite validates them. The checks beyond the
     schema run on every load.
     """
     from twitchpolicy.loader import load

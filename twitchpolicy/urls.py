@@ -20,7 +20,7 @@ class TwitchURL:
     """A Twitch API URL: ``api`` is helix, kraken or oauth; ``path`` starts with /helix, /kraken or /oauth2.
 
     ``segments`` are the path segments after the API prefix, None where a segment
-    holds an unresolved value.
+    contains an unresolved value.
     """
 
     api: str
@@ -48,7 +48,7 @@ def parse_twitch_url(url: str) -> TwitchURL | None:
     words = url.split()
     if not words:
         return None
-    # A URL holds no white space: "https://api.twitch.tv/helix/users failed" names /helix/users.
+    # A URL contains no white space: "https://api.twitch.tv/helix/users failed" names /helix/users.
     text = words[0]
     host: str | None = None
     if "://" in text or text.startswith("//"):
