@@ -124,3 +124,27 @@ def test_unverified_clashes_with_verified(tmp_path: Path) -> None:
     assert problems == [
         Problem(str(tmp_path / "extra.yaml"), 3, "unverified[get-streams-again].path", "/helix/streams has verified endpoints; describe this one there")
     ]
+
+
+def test_duplicate_oauth_endpoint(tmp_path: Path) -> None:
+    endpoint = (
+        "  - id: oauth-extra\n"
+        "    name: Extra\n"
+        "    method: GET\n"
+        "    path: /oauth2/extra\n"
+        "    reference: https://dev.twitch.tv/docs/authentication/\n"
+    )
+    grant = (
+        "  grants:\n"
+        "  - id: extra-grant\n"
+        "    name: Extra grant\n"
+        "    endpoint: oauth-extra\n"
+        "    yields: user\n"
+        "    refreshable: false\n"
+        "    requires_client_secret: false\n"
+        "    reference: https://dev.twitch.tv/docs/authentication/\n"
+    )
+    text = "policy_version: 1\noauth:\n  base_url: https://id.twitch.tv/oauth2\n  endpoints:\n" + endpoint + endpoint + grant
+    problems = problems_for(tmp_path, text)
+    file = str(tmp_path / "extra.yaml")
+    assert problems == [Problem(file, 10, "oauth.endpoints[1].id", f"duplicate OAuth endpoint id 'oauth-extra'; first defined at {file}:5")]

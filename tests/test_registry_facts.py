@@ -58,7 +58,7 @@ FACTS = [
     Fact("get-followed-channels", "GET", "/helix/channels/followed", ("user",), ("user:read:follows",), (), (("user_id", "query", SELF),)),
     # The reference states "Requires a user access token", and its 401 codes repeat that.
     Fact(
-        # The reference asks for a user access token, yet says a call without the scope gets only the
+        # The reference requires a user access token, yet says a call without the scope gets only the
         # total; clients see app access tokens accepted with the total only, and the registry records that.
         "get-channel-followers", "GET", "/helix/channels/followers", ("app", "user"), ("moderator:read:followers",), (),
         (("broadcaster_id", "query", BROADCASTER_OR_MODERATOR),),

@@ -28,10 +28,7 @@ def format_kraken(registry: Registry, entry: KrakenEndpoint) -> str:
     replacements = [registry.endpoint(target) for target in entry.replaced_by]
     labels = [f"{endpoint.id} ({endpoint.method} {endpoint.path})" for endpoint in replacements if endpoint is not None]
     lines.append("  replaced by: " + (", ".join(labels) if labels else "nothing in Helix"))
-    if entry.note:
-        lines.append(f"  note:      {entry.note}")
-    lines.append(f"  reference: {entry.reference}")
-    return "\n".join(lines)
+    return _finish(lines, entry.note, entry.reference)
 
 
 def format_oauth(registry: Registry, entry: OAuthEndpoint) -> str:
@@ -46,10 +43,7 @@ def format_oauth(registry: Registry, entry: OAuthEndpoint) -> str:
             refresh = "refreshable" if grant.refreshable else "not refreshable"
             article = "an" if grant.yields == "app" else "a"
             lines.append(f"  grant:     {grant.name} yields {article} {grant.yields} access token, {refresh}")
-    if entry.note:
-        lines.append(f"  note:      {entry.note}")
-    lines.append(f"  reference: {entry.reference}")
-    return "\n".join(lines)
+    return _finish(lines, entry.note, entry.reference)
 
 
 def format_endpoint(registry: Registry, endpoint: Endpoint) -> str:
@@ -124,6 +118,12 @@ def format_unverified(entry: UnverifiedEndpoint) -> str:
     lines = [f"{entry.name} [{entry.id}]", "  status:    listed in the reference; token kinds and scopes not verified"]
     lines.append(f"  request:   {' or '.join(entry.methods)} https://api.twitch.tv{entry.path}")
     lines.append(f"  category:  {entry.category}")
-    lines.append(f"  note:      {entry.note}")
-    lines.append(f"  reference: {entry.reference}")
+    return _finish(lines, entry.note, entry.reference)
+
+
+def _finish(lines: list[str], note: str | None, reference: str) -> str:
+    """Append the note and the reference link that end every entry, and join the lines."""
+    if note:
+        lines.append(f"  note:      {note}")
+    lines.append(f"  reference: {reference}")
     return "\n".join(lines)

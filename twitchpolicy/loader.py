@@ -126,6 +126,7 @@ class _Builder:
         self.scope_lines: dict[str, tuple[str, int]] = {}
         self.oauth_endpoints: dict[str, OAuthEndpoint] = {}
         self.grants: dict[str, Grant] = {}
+        self.oauth_lines: dict[str, tuple[str, int]] = {}
         self.grant_lines: dict[str, tuple[str, int]] = {}
         self.kraken: dict[str, KrakenEndpoint] = {}
         self.kraken_lines: dict[str, tuple[str, int]] = {}
@@ -134,23 +135,22 @@ class _Builder:
         self.kraken_shutdown_on: str | None = None
         self.kraken_reference: str | None = None
         self.endpoint_locations: dict[str, tuple[str, tuple[Any, ...], LineMap, Mapping[str, Any]]] = {}
-        self.bundled_endpoint_ids: set[str] = set()
-        self.bundled_scope_names: set[str] = set()
 
     def read(self, path: Path, bundled: bool, validate: bool) -> None:
         file = str(path)
         if bundled:
             file = "policy/" + path.relative_to(bundled_policy_dir()).as_posix()
         self.files.append(file)
+
         data, lines, problems = read_policy_file(path, display_name=file)
-        if data is None or problems:
-            self.problems += problems
-            if data is None:
-                return
+        self.problems += problems
+        if data is None:
+            return
         problems = schema_problems(data, lines, file) if validate else []
         if problems:
             self.problems += problems
             return
+
         for index, raw in enumerate(data.get("endpoints", ())):
             self._add_endpoint(raw, file, lines, ("endpoints", index), bundled)
         for index, raw in enumerate(data.get("scopes", ())):
@@ -160,14 +160,22 @@ class _Builder:
         if "kraken" in data:
             self._add_kraken(data["kraken"], file, lines)
         for index, raw in enumerate(data.get("unverified", ())):
-            path = ("unverified", index)
-            if raw["id"] in self.unverified:
-                self._duplicate(file, lines, path + ("id",), "unverified endpoint id", raw["id"], self.unverified_lines[raw["id"]])
-                continue
-            self.unverified[raw["id"]] = UnverifiedEndpoint(
-                raw["id"], raw["name"], raw["category"], raw["path"].lower(), tuple(raw["methods"]), raw["reference"], raw["note"]
-            )
-            self.unverified_lines[raw["id"]] = (file, lines.line_of(path))
+            self._add_unverified(raw, file, lines, ("unverified", index))
+
+    def _add_unverified(self, raw: Mapping[str, Any], file: str, lines: LineMap, path: tuple[Any, ...]) -> None:
+        if not self._claim(self.unverified_lines, "unverified endpoint id", raw["id"], file, lines, path):
+            return
+        self.unverified[raw["id"]] = UnverifiedEndpoint(
+            raw["id"], raw["name"], raw["category"], raw["path"].lower(), tuple(raw["methods"]), raw["reference"], raw["note"]
+        )
+
+    def _claim(self, known: dict[str, tuple[str, int]], what: str, key: str, file: str, lines: LineMap, path: tuple[Any, ...]) -> bool:
+        """Record where ``key`` is defined; report a duplicate and return False if it was defined before."""
+        if key in known:
+            self._duplicate(file, lines, path + ("id",), what, key, known[key])
+            return False
+        known[key] = (file, lines.line_of(path))
+        return True
 
     def _duplicate(self, file: str, lines: LineMap, path: tuple[Any, ...], what: str, name: str, first: tuple[str, int]) -> None:
         self.problems.append(
@@ -198,8 +206,6 @@ class _Builder:
         if previous is not None and (bundled or previous.source == file):
             self._duplicate(file, lines, path + ("id",), "endpoint id", endpoint.id, (previous.source, previous.line))
             return
-        if bundled:
-            self.bundled_endpoint_ids.add(endpoint.id)
         self.endpoints[endpoint.id] = endpoint
         self.endpoint_locations[endpoint.id] = (file, path, lines, raw)
 
@@ -222,8 +228,7 @@ class _Builder:
     def _add_oauth(self, raw: Mapping[str, Any], file: str, lines: LineMap) -> None:
         for index, item in enumerate(raw["endpoints"]):
             path = ("oauth", "endpoints", index)
-            if item["id"] in self.oauth_endpoints:
-                self._duplicate(file, lines, path + ("id",), "OAuth endpoint id", item["id"], (file, lines.line_of(path)))
+            if not self._claim(self.oauth_lines, "OAuth endpoint id", item["id"], file, lines, path):
                 continue
             self.oauth_endpoints[item["id"]] = OAuthEndpoint(
                 id=item["id"],
@@ -237,8 +242,7 @@ class _Builder:
             )
         for index, item in enumerate(raw["grants"]):
             path = ("oauth", "grants", index)
-            if item["id"] in self.grants:
-                self._duplicate(file, lines, path + ("id",), "grant id", item["id"], self.grant_lines[item["id"]])
+            if not self._claim(self.grant_lines, "grant id", item["id"], file, lines, path):
                 continue
             self.grants[item["id"]] = Grant(
                 id=item["id"],
@@ -254,15 +258,13 @@ class _Builder:
                 typical_lifetime_seconds=item.get("typical_lifetime_seconds"),
                 note=item.get("note"),
             )
-            self.grant_lines[item["id"]] = (file, lines.line_of(path))
 
     def _add_kraken(self, raw: Mapping[str, Any], file: str, lines: LineMap) -> None:
         self.kraken_shutdown_on = raw["shutdown_on"]
         self.kraken_reference = raw["reference"]
         for index, item in enumerate(raw["endpoints"]):
             path = ("kraken", "endpoints", index)
-            if item["id"] in self.kraken:
-                self._duplicate(file, lines, path + ("id",), "Kraken endpoint id", item["id"], self.kraken_lines[item["id"]])
+            if not self._claim(self.kraken_lines, "Kraken endpoint id", item["id"], file, lines, path):
                 continue
             self.kraken[item["id"]] = KrakenEndpoint(
                 id=item["id"],
@@ -274,7 +276,6 @@ class _Builder:
                 scopes=_tuple(item.get("scopes")),
                 note=item.get("note"),
             )
-            self.kraken_lines[item["id"]] = (file, lines.line_of(path))
 
     # ------------------------------------------------------------ checks beyond the schema
 

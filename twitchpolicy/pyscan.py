@@ -137,18 +137,18 @@ class PythonModule:
             package = self.name if Path(self.path).name == "__init__.py" else self.name[:-1]
             if level > 1:
                 package = package[: len(package) - (level - 1)]
-            wanted = package + module
+            target = package + module
         else:
-            wanted = module
-        if not wanted:
+            target = module
+        if not target:
             return None
-        found = index.get(wanted)
+        found = index.get(target)
         if found is not None:
             return found
         # The scan root may sit above or inside the package root, so match the longest common suffix.
         for name, candidate in index.items():
-            shorter = min(len(name), len(wanted))
-            if shorter and name[-shorter:] == wanted[-shorter:]:
+            shorter = min(len(name), len(target))
+            if shorter and name[-shorter:] == target[-shorter:]:
                 return candidate
         return None
 

@@ -1,4 +1,4 @@
-"""What the scanners produce: Twitch API call sites and files that could not be read or parsed."""
+"""Scanner results: Twitch API call sites, and files that could not be read or parsed."""
 
 from __future__ import annotations
 
