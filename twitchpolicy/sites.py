@@ -65,7 +65,10 @@ class CallSite:
 
     ``query``, ``body`` and ``headers`` are None when the scanner could not read
     them at all; header names are lower-case. ``credentials`` names token or
-    secret parameters found in the query string or body.
+    secret parameters found in the query string or body. ``token_names`` are the
+    names the token value passed through on its way into the call (variables,
+    attributes, ``env:NAME`` for an environment variable), nearest first, so the
+    configuration's token name mapping can be applied when there is no evidence.
     """
 
     path: str
@@ -82,6 +85,7 @@ class CallSite:
     endpoint: str | None = None
     sdk: str | None = None
     credentials: tuple[str, ...] = field(default=(), compare=False)
+    token_names: tuple[str, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
