@@ -126,8 +126,8 @@ def test_javascript_fetch_and_axios(tmp_path: Path) -> None:
         "const k = 'https://api.twitch.tv/kraken/streams/featured';\n"
     )
     assert findings_for(tmp_path, {"web/app.js": source}) == [
-        ("web/app.js", 1, 24, "TP102"),
-        ("web/app.js", 2, 19, "TP104"),
+        ("web/app.js", 1, 17, "TP102"),
+        ("web/app.js", 2, 7, "TP104"),
         ("web/app.js", 4, 12, "TP103"),
     ]
 
@@ -158,7 +158,7 @@ def test_js_constant_template(tmp_path: Path) -> None:
             "const t = await fetch(`${TWITCH_HELIX_URL}users?login=${login}`);\n"
         ),
     }
-    assert findings_for(tmp_path, files) == [("src/chat.ts", 2, 23, "TP102"), ("src/chat.ts", 3, 23, "TP104")]
+    assert findings_for(tmp_path, files) == [("src/chat.ts", 2, 17, "TP102"), ("src/chat.ts", 3, 17, "TP104")]
 
 
 def test_js_comments_skipped(tmp_path: Path) -> None:

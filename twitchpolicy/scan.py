@@ -1,6 +1,7 @@
 """Discover source files and find the Twitch API calls in them, without importing or running the code.
 
-Python files go through :mod:`twitchpolicy.pyscan`; other source files, and
+Python files go through :mod:`twitchpolicy.pyscan`, and JavaScript and
+TypeScript files through :mod:`twitchpolicy.jsscan`. Other source files, and
 Python files that do not parse, are searched as text by :mod:`twitchpolicy.textscan`.
 """
 
@@ -13,8 +14,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from twitchpolicy.jsparse import SUFFIXES as JAVASCRIPT_SUFFIXES
+from twitchpolicy.jsscan import JavaScriptProject, scan_javascript
 from twitchpolicy.pyscan import PythonModule, link_imports
-from twitchpolicy.sites import CallSite, FileProblem
+from twitchpolicy.sites import CallSite, FileFacts, FileProblem
 from twitchpolicy.textscan import collect_constants, scan_text
 
 PYTHON_SUFFIXES = (".py", ".pyi")
@@ -30,9 +33,12 @@ EXCLUDED_DIRS = frozenset(
 
 @dataclass
 class ScanResult:
+    """What a scan found. ``facts`` maps each JavaScript or TypeScript file to its records, whose sites are also in ``sites``."""
+
     sites: list[CallSite] = field(default_factory=list)
     problems: list[FileProblem] = field(default_factory=list)
     files_scanned: int = 0
+    facts: dict[str, FileFacts] = field(default_factory=dict)
 
 
 class ScanPathError(Exception):
@@ -118,8 +124,13 @@ def scan_paths(paths: Iterable[str], exclude: Iterable[str] = ()) -> ScanResult:
         result.sites += module.find_mentions(consumed)
 
     constants = collect_constants(source for path, source in text_files if not path.endswith(PYTHON_SUFFIXES))
+    javascript = JavaScriptProject((path, source) for path, source in text_files if path.endswith(JAVASCRIPT_SUFFIXES))
     for path, source in text_files:
-        result.sites += scan_text(path, source, constants)
+        if path.endswith(JAVASCRIPT_SUFFIXES):
+            result.facts[path] = scan_javascript(path, source, javascript)
+            result.sites += result.facts[path].sites
+        else:
+            result.sites += scan_text(path, source, constants)
     return result
 
 
