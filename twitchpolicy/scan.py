@@ -13,8 +13,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from twitchpolicy.pyscan import PythonModule, link_imports
-from twitchpolicy.sites import CallSite, FileProblem
+from twitchpolicy.pycalls import scan_python
+from twitchpolicy.pyscan import PythonModule
+from twitchpolicy.sites import CallSite, FileFacts, FileProblem, ScopeRequest, Secret, TokenRequest
 from twitchpolicy.textscan import collect_constants, scan_text
 
 PYTHON_SUFFIXES = (".py", ".pyi")
@@ -33,6 +34,18 @@ class ScanResult:
     sites: list[CallSite] = field(default_factory=list)
     problems: list[FileProblem] = field(default_factory=list)
     files_scanned: int = 0
+    scope_requests: list[ScopeRequest] = field(default_factory=list)
+    token_requests: list[TokenRequest] = field(default_factory=list)
+    secrets: list[Secret] = field(default_factory=list)
+    refresh_token_read: bool = False
+    sources: dict[str, str] = field(default_factory=dict)
+
+    def add(self, facts: FileFacts) -> None:
+        self.sites += facts.sites
+        self.scope_requests += facts.scope_requests
+        self.token_requests += facts.token_requests
+        self.secrets += facts.secrets
+        self.refresh_token_read = self.refresh_token_read or facts.reads_refresh_token
 
 
 class ScanPathError(Exception):
@@ -101,6 +114,7 @@ def scan_paths(paths: Iterable[str], exclude: Iterable[str] = ()) -> ScanResult:
         except OSError as error:
             result.problems.append(FileProblem(str(path), 1, 1, f"cannot read file: {error.strerror or error}", "read"))
             continue
+        result.sources[str(path)] = source
         if path.suffix not in PYTHON_SUFFIXES:
             text_files.append((str(path), source))
             continue
@@ -110,12 +124,8 @@ def scan_paths(paths: Iterable[str], exclude: Iterable[str] = ()) -> ScanResult:
         else:
             modules.append(module)
 
-    link_imports(modules)
-    consumed: set[int] = set()
-    for module in modules:
-        result.sites += module.find_calls(consumed)
-    for module in modules:
-        result.sites += module.find_mentions(consumed)
+    for facts in scan_python(modules).values():
+        result.add(facts)
 
     constants = collect_constants(source for path, source in text_files if not path.endswith(PYTHON_SUFFIXES))
     for path, source in text_files:
