@@ -48,7 +48,7 @@ def run_checks(registry: Registry, result: ScanResult, config: Config) -> CheckO
         endpoint_finding = check_endpoint(registry, site)
         if endpoint_finding is not None:
             findings.append(endpoint_finding)
-        endpoint = _endpoint_of(registry, site)
+        endpoint = endpoint_of(registry, site)
         if endpoint is None:
             all_resolved = all_resolved and not _unresolved_helix(site)
             continue
@@ -70,7 +70,8 @@ def run_checks(registry: Registry, result: ScanResult, config: Config) -> CheckO
     return CheckOutcome(sorted(findings, key=Finding.sort_key), sorted(unverified, key=lambda call: (call.path, call.line, call.column)))
 
 
-def _endpoint_of(registry: Registry, site: CallSite) -> Endpoint | None:
+def endpoint_of(registry: Registry, site: CallSite) -> Endpoint | None:
+    """Return the Helix endpoint a call site reaches, when its method and path are known."""
     if site.endpoint is not None:
         return registry.endpoint(site.endpoint)
     parsed = parse_twitch_url(site.url)

@@ -16,6 +16,8 @@ from twitchpolicy.describe import endpoint_summary, format_endpoint, format_krak
 from twitchpolicy.registry import Endpoint, KrakenEndpoint, OAuthEndpoint, Registry, UnverifiedEndpoint, load_registry
 from twitchpolicy.checker import run_checks
 from twitchpolicy.config import Config, ConfigError, find_config, load_config, valid_selector
+from twitchpolicy.privilege import authorize_url as build_authorize_url
+from twitchpolicy.privilege import minimal_scopes
 from twitchpolicy.report import render_json, render_text
 from twitchpolicy.rules import RULES, rule_for
 from twitchpolicy.scan import ScanPathError, scan_paths
@@ -112,6 +114,50 @@ def _config(config_file: str | None, paths: Sequence[str]) -> Config:
     except ConfigError as error:
         _fail(str(error))
     raise AssertionError("unreachable")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option(
+    "--authorize-url",
+    nargs=2,
+    metavar="CLIENT_ID REDIRECT_URI",
+    help="Also print an authorization code flow URL for this client ID and redirect URI that requests exactly these scopes.",
+)
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files and folders whose name or path matches this glob. Repeatable.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE", help="Configuration file. Default: the nearest one above the first PATH.")
+@policy_option
+def scopes(
+    paths: tuple[str, ...],
+    authorize_url: tuple[str, str] | None,
+    output_format: str,
+    exclude: tuple[str, ...],
+    config_file: str | None,
+    policy_files: tuple[str, ...],
+) -> None:
+    """Print the minimal scope set that the Helix calls in PATHS need, with the endpoints that need each scope."""
+    config = _config(config_file, paths)
+    registry = _registry(config.policy + policy_files)
+    try:
+        result = scan_paths(paths, config.exclude + exclude)
+    except ScanPathError as error:
+        _fail(str(error))
+    needs = minimal_scopes(registry, result)
+    url = build_authorize_url(authorize_url[0], authorize_url[1], [need.scope for need in needs]) if authorize_url else None
+    if output_format == "json":
+        document = {"scopes": [{"scope": need.scope, "endpoints": list(need.endpoints), "calls": list(need.calls)} for need in needs]}
+        if url is not None:
+            document["authorize_url"] = url
+        click.echo(json.dumps(document, indent=2))
+        return
+    if not needs:
+        click.echo("No scopes needed: no call in these paths needs a scope.")
+    width = max((len(need.scope) for need in needs), default=0)
+    for need in needs:
+        click.echo(f"{need.scope.ljust(width)}  {'; '.join(need.endpoints)}  [{', '.join(need.calls)}]")
+    if url is not None:
+        click.echo(f"\nAuthorize URL:\n{url}")
 
 
 @main.command()

@@ -310,6 +310,9 @@ class Flow:
             return None
         if isinstance(node, ast.Dict):
             return self._dict_fields(module, node, scope, depth)
+        if isinstance(node, ast.Name) and node.id in scope.bindings:
+            caller, argument, caller_scope = scope.bindings[node.id]
+            return self.fields(caller, argument, caller_scope, depth + 1)
         if isinstance(node, ast.Call):
             name = _call_name(node.func)
             if name == "dict" and isinstance(node.func, ast.Name):
