@@ -109,7 +109,7 @@ def test_duplicate_key(tmp_path):
 def test_unknown_top_level_key(tmp_path):
     path = write_policy(tmp_path, "policy_version: 1\nendpoints: []\nwidgets: []\n")
     assert load_problems(path) == [
-        Problem(str(path), 3, "widgets", "unknown field; allowed fields are endpoints, kraken, oauth, policy_version, scopes, unverified"),
+        Problem(str(path), 3, "widgets", "unknown field; allowed fields are endpoints, kraken, oauth, policy_version, scopes, sdk, unverified"),
     ]
 
 

@@ -32,7 +32,7 @@ policy_option = click.option(
     multiple=True,
     type=click.Path(dir_okay=False),
     metavar="FILE",
-    help="Extra policy file (YAML) that adds or overrides endpoints and scopes. Repeatable.",
+    help="Extra policy file (YAML) that adds or overrides endpoints and scopes, or adds an SDK map. Repeatable.",
 )
 
 
