@@ -95,7 +95,7 @@ def check(
     config = replace(config, ignore=config.ignore + ignore)
     registry = _registry(config.policy + policy_files)
     try:
-        result = scan_paths(paths, config.exclude + exclude)
+        result = scan_paths(paths, config.exclude + exclude, registry)
     except ScanPathError as error:
         _fail(str(error))
     outcome = run_checks(registry, result, config)
@@ -140,7 +140,7 @@ def scopes(
     config = _config(config_file, paths)
     registry = _registry(config.policy + policy_files)
     try:
-        result = scan_paths(paths, config.exclude + exclude)
+        result = scan_paths(paths, config.exclude + exclude, registry)
     except ScanPathError as error:
         _fail(str(error))
     needs = minimal_scopes(registry, result)

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote_plus, urlsplit
 
 from twitchpolicy.pyflow import Flow, Token, bind_arguments
+from twitchpolicy.pysdk import scan_sdk_calls
 from twitchpolicy.pyscan import PythonModule, Scope, _call_name, _http_call, _urljoin, link_imports
+from twitchpolicy.registry import Registry
 from twitchpolicy.sites import CallSite, Fields, FileFacts, ScopeRequest, Secret, TokenEvidence, TokenRequest, mask_secret
 from twitchpolicy.urls import UNKNOWN, parse_twitch_url
 
@@ -37,11 +39,16 @@ class _HttpCall:
     url: str | None
 
 
-def scan_python(modules: list[PythonModule]) -> dict[str, FileFacts]:
-    """Return what each module's code shows: calls, scope requests, token requests, secrets, refresh token use."""
+def scan_python(modules: list[PythonModule], registry: Registry | None = None) -> dict[str, FileFacts]:
+    """Return what each module's code shows: calls, scope requests, token requests, secrets, refresh token use.
+
+    With a ``registry``, calls through the Python SDKs it maps are found too.
+    """
     link_imports(modules)
     flow = Flow(modules)
     facts = {module.path: FileFacts() for module in modules}
+    if registry is not None:
+        scan_sdk_calls(modules, flow, registry, facts)
     consumed: set[int] = set()
 
     calls = [call for module in modules for call in _http_calls(module, consumed)]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from twitchpolicy.pycalls import scan_python
+from twitchpolicy.registry import Registry
 from twitchpolicy.pyscan import PythonModule
 from twitchpolicy.sites import CallSite, FileFacts, FileProblem, ScopeRequest, Secret, TokenRequest
 from twitchpolicy.textscan import collect_constants, scan_text
@@ -102,8 +103,11 @@ def iter_source_files(paths: Iterable[str], exclude: Iterable[str] = ()) -> Iter
                     yield path
 
 
-def scan_paths(paths: Iterable[str], exclude: Iterable[str] = ()) -> ScanResult:
-    """Scan every source file under ``paths``, less the ``exclude`` globs, and return the Twitch call sites found."""
+def scan_paths(paths: Iterable[str], exclude: Iterable[str] = (), registry: Registry | None = None) -> ScanResult:
+    """Scan every source file under ``paths``, less the ``exclude`` globs, and return the Twitch call sites found.
+
+    The ``registry`` supplies the SDK maps; without it, SDK calls are not found.
+    """
     result = ScanResult()
     modules: list[PythonModule] = []
     text_files: list[tuple[str, str]] = []
@@ -124,7 +128,7 @@ def scan_paths(paths: Iterable[str], exclude: Iterable[str] = ()) -> ScanResult:
         else:
             modules.append(module)
 
-    for facts in scan_python(modules).values():
+    for facts in scan_python(modules, registry).values():
         result.add(facts)
 
     constants = collect_constants(source for path, source in text_files if not path.endswith(PYTHON_SUFFIXES))
