@@ -404,6 +404,10 @@ class Flow:
 
     def client(self, module: PythonModule, call: ast.Call, scope: Scope) -> Client | None:
         """Return the HTTP client a method call is made on, with its default headers; None when unknown."""
+        if _call_name(call.func) == "Request":
+            # urllib.request.Request(url, headers=...) holds every header unless the code calls add_header later.
+            added = any(isinstance(node, ast.Attribute) and node.attr == "add_header" for node in ast.walk(module.tree))
+            return Client(Fields(complete=not added))
         if not isinstance(call.func, ast.Attribute):
             return Client(Fields()) if isinstance(call.func, ast.Name) and call.func.id in module.http_imports else None
         receiver = call.func.value
