@@ -23,6 +23,9 @@ DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 GRANT_KINDS = {"client_credentials": APP, "authorization_code": USER, "refresh_token": USER, DEVICE_GRANT: USER}
 GRANT_NAMES = {DEVICE_GRANT: "device code"}
 _MAX_DEPTH = 14
+# Following stops after this many steps for one expression, so that names assigned many times
+# from each other cannot make the search grow exponentially; the value is then unknown.
+_MAX_STEPS = 2000
 _ANNOTATION = re.compile(r"#\s*twitchpolicy:\s*token\s*=\s*(app|user)\b")
 # Names of values that stand for "no token yet"; an assignment of these says nothing about the kind.
 _EMPTY_VALUES = (None, "", False)
@@ -78,6 +81,8 @@ class Flow:
         self._module_assignments: dict[int, dict[str, list[ast.expr]]] = {}
         self._class_assignments: dict[tuple[int, str], dict[str, list[tuple[ast.expr, ast.AST | None]]]] = {}
         self._annotations: dict[int, dict[int, str]] = {}
+        self._steps = 0
+        self._field_steps = 0
 
     # ------------------------------------------------------------ indexes
 
@@ -157,7 +162,10 @@ class Flow:
 
     def token(self, module: PythonModule, node: ast.expr | None, scope: Scope, depth: int = 0) -> Value | None:
         """Return what ``node`` evaluates to: a token, a token response, or None when it is neither."""
-        if node is None or depth > _MAX_DEPTH:
+        if depth == 0:
+            self._steps = 0
+        self._steps += 1
+        if node is None or depth > _MAX_DEPTH or self._steps > _MAX_STEPS:
             return None
         kind = self.annotation(module, node)
         if kind is not None:
@@ -306,7 +314,10 @@ class Flow:
 
         Returns None when the expression is not a dict the scanner can read.
         """
-        if node is None or depth > _MAX_DEPTH:
+        if depth == 0:
+            self._field_steps = 0
+        self._field_steps += 1
+        if node is None or depth > _MAX_DEPTH or self._field_steps > _MAX_STEPS:
             return None
         if isinstance(node, ast.Dict):
             return self._dict_fields(module, node, scope, depth)
