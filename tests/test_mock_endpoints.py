@@ -111,7 +111,7 @@ def grant_app_scopes(world: World, endpoint: Endpoint, call: Call) -> None:
 
 
 # One client for the module, because building an httpx.Client (its TLS context) takes
-# about 40 ms; respx intercepts at the transport, so the client may predate each mock.
+# about 40 ms. respx intercepts at the transport, so the client may predate each mock.
 HTTP = httpx.Client()
 
 

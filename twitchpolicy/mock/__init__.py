@@ -1,6 +1,6 @@
 """A mock of Twitch's Helix API and OAuth server, driven by the policy registry.
 
-:class:`World` holds the state and answers requests; :func:`mock_twitch` routes httpx
+:class:`World` contains the state and responds to requests; :func:`mock_twitch` routes httpx
 traffic to it through respx; :func:`create_app` serves it as an ASGI application; the
 pytest plugin in :mod:`twitchpolicy.mock.plugin` gives each test a fresh world.
 """

@@ -62,7 +62,7 @@ class AuthRejection(HelixError):
 
 @dataclass
 class Principal:
-    """Who is calling: the token kind (app, user, jwt or none), the client and the user."""
+    """The caller: the token kind (app, user, jwt or none), the client and the user."""
 
     kind: str
     client_id: str | None = None
@@ -73,7 +73,7 @@ class Principal:
 
 @dataclass
 class Decision:
-    """The outcome of :func:`authorize`. ``reduced`` asks for the smaller answer the registry describes."""
+    """The outcome of :func:`authorize`. ``reduced`` selects the smaller response the registry describes."""
 
     reduced: bool = False
     reason: str = ""
@@ -104,7 +104,7 @@ def _authenticate_jwt(world: World, client_id: str, credential: str) -> Principa
     from twitchpolicy.mock.world import verify_jwt
 
     # NOTE: Twitch's message for a bearer that is not a valid extension JWT is not
-    # documented; the mock sends the message it uses for any token it cannot accept.
+    # documented. The mock sends the message it uses for any token it cannot accept.
     client = world.clients.get(client_id)
     if client is None or client.extension_secret is None:
         raise AuthRejection(401, INVALID_TOKEN)
@@ -145,7 +145,7 @@ def _check_kind(world: World, endpoint: Endpoint, request: Request, principal: P
         if auth.app is None:
             raise AuthRejection(401, USER_TOKEN_REQUIRED)
         if auth.app.only_for == "extension" and not world.clients[principal.client_id or ""].is_extension:
-            # NOTE: for a client that is not the extension, the mock answers as for an
+            # NOTE: for a client that is not the extension, the mock responds as for an
             # app token where a user token is needed, or 403 where no user token is accepted.
             if auth.user is not None:
                 raise AuthRejection(401, USER_TOKEN_REQUIRED)
@@ -170,7 +170,7 @@ def _check_transport(request: Request, kind: str, allowed: tuple[str, ...]) -> N
         return
     if kind == APP:
         raise AuthRejection(400, WEBSOCKET_NEEDS_USER_TOKEN)
-    # Twitch's message names webhooks; NOTE: the same wording is assumed for conduits.
+    # Twitch's message names webhooks. NOTE: the same wording is assumed for conduits.
     raise AuthRejection(400, f"auth must use app access token to create {method} subscription")
 
 
@@ -200,7 +200,7 @@ def _check_grant(world: World, endpoint: Endpoint, request: Request, principal: 
         if sender_id is not None and world.has_role(user_id, sender_id, "moderator"):
             return
     # NOTE: Twitch's message for a user who never granted the scope to an app is not
-    # documented; the mock names the scope as it does for a user access token.
+    # documented. The mock names the scope as it does for a user access token.
     raise AuthRejection(401, message)
 
 

@@ -1,15 +1,18 @@
-"""The log of every request the mock answered, queried in Twitch terms."""
+"""The log of every request the mock responded to, queried in Twitch terms."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+logger = logging.getLogger("twitchpolicy.mock")
+
 
 @dataclass(frozen=True)
 class Call:
-    """One answered request. ``token`` is redacted; ``url`` never contains a token.
+    """One request and the response status. ``token`` is redacted; ``url`` never contains a token.
 
     ``endpoint_id`` is the registry id (``get-users``) or an OAuth endpoint id
     (``oauth-token``), None for a path Twitch does not serve. ``token_kind`` is app,
@@ -51,7 +54,7 @@ class ExpectedRejection:
 
 
 class CallLog:
-    """Calls in the order they were answered; filter them with :meth:`filter` or the ``by_*`` helpers."""
+    """Calls in the order the mock responded to them; filter them with :meth:`filter` or the ``by_*`` helpers."""
 
     def __init__(self) -> None:
         self._calls: list[Call] = []
@@ -59,6 +62,8 @@ class CallLog:
 
     def record(self, call: Call) -> None:
         self._calls.append(call)
+        # describe() shows no token, so the log line is safe to print in CI output.
+        logger.debug("%s", call.describe())
 
     def __iter__(self) -> Iterator[Call]:
         return iter(self._calls)

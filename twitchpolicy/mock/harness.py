@@ -34,7 +34,7 @@ class TwitchMock:
         self.unexpected_requests: list[str] = []
         self.router = respx.MockRouter(assert_all_called=False, assert_all_mocked=True)
         for host in TWITCH_HOSTS:
-            self.router.route(host=host).mock(side_effect=self._answer)
+            self.router.route(host=host).mock(side_effect=self._respond)
         self.router.route().mock(side_effect=self._reject)
 
     def __getattr__(self, name: str) -> Any:
@@ -59,7 +59,7 @@ class TwitchMock:
         client = client_id or getattr(token, "client_id", None) or self.world.client.client_id
         return {"Authorization": f"Bearer {token}", "Client-Id": client}
 
-    def _answer(self, request: httpx.Request) -> httpx.Response:
+    def _respond(self, request: httpx.Request) -> httpx.Response:
         content = request.read()
         status, headers, body = self.world.handle(request.method, str(request.url), request.headers.multi_items(), content)
         return httpx.Response(status, headers=headers, content=body)

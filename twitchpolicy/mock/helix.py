@@ -14,13 +14,13 @@ from twitchpolicy.registry import Endpoint
 if TYPE_CHECKING:
     from twitchpolicy.mock.world import World
 
-# Seen on Twitch in 2022 in the body of a 429 answer.
+# Seen on Twitch in 2022 in the body of a 429 response.
 RATE_LIMITED = "The application exceeded the number of calls it may make. For details, see Rate Limits in the Twitch API documentation."
 
 
 @dataclass
 class HelixContext:
-    """What a handler needs: the world, the request, the registry entry and the authorized caller."""
+    """The inputs of a handler: the world, the request, the registry entry and the authorized caller."""
 
     world: World
     request: Request
@@ -36,7 +36,7 @@ def not_found(world: World, request: Request, endpoint_id: str | None = None) ->
 
 
 def handle(world: World, request: Request) -> Response:
-    """Answer a request to https://api.twitch.tv/helix/..."""
+    """Respond to a request to https://api.twitch.tv/helix/..."""
     lookup = world.registry.lookup(request.method, request.path)
     if not lookup.path_entries:
         # NOTE: paths the registry lists only as unverified (the pinned-message endpoints)
@@ -44,11 +44,11 @@ def handle(world: World, request: Request) -> Response:
         return not_found(world, request)
     endpoint: Endpoint | None = lookup.entry
     if endpoint is None:
-        # NOTE: Twitch's answer to a method that the path does not accept is not
-        # documented; the mock answers as for an unknown path.
+        # NOTE: Twitch's response to a method that the path does not accept is not
+        # documented, so the mock responds as for an unknown path.
         return not_found(world, request)
     if endpoint.status == "removed":
-        # NOTE: the message of Twitch's 410 answer is not documented; the mock leaves it empty.
+        # NOTE: the message of Twitch's 410 response is not documented, so the mock leaves it empty.
         response = helix_error(410, "")
         _log(world, request, endpoint.id, response, None)
         return response

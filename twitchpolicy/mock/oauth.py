@@ -33,8 +33,8 @@ def handle(world: World, request: Request) -> Response:
     endpoint_id = None
     principal_user = None
     if route is None:
-        # NOTE: Twitch's answer for other id.twitch.tv paths (and the OIDC ones, which the
-        # mock does not serve) is assumed to be a bare 404.
+        # NOTE: Twitch's response for other id.twitch.tv paths (and the OIDC ones, which
+        # the mock does not serve) is assumed to be a bare 404.
         response = oauth_error(404, "Not Found")
     else:
         endpoint_id, handler = route
@@ -103,7 +103,7 @@ def _scope_list(world: World, text: str | None) -> tuple[str, ...]:
     names = [name for name in (text or "").replace("+", " ").split(" ") if name]
     for name in names:
         if name not in world.registry.scopes:
-            # NOTE: the wording of Twitch's answer to an unknown scope is an assumption.
+            # NOTE: the wording of Twitch's response to an unknown scope is an assumption.
             raise OAuthError(400, f"invalid scope requested: '{name}'")
     return tuple(dict.fromkeys(names))
 
@@ -186,7 +186,7 @@ def token(world: World, request: Request) -> tuple[Response, Token | None]:
 def _exchange_code(world: World, client: Client, code: str | None, redirect_uri: str | None) -> Token:
     record = world.authorization_codes.get(code or "")
     if record is None or record.used or record.client_id != client.client_id or world.clock.now() >= record.expires_at:
-        # NOTE: Twitch answers 400 for a bad or reused code; the wording is an assumption.
+        # NOTE: Twitch responds 400 to a bad or reused code, but the wording is an assumption.
         raise OAuthError(400, "Invalid authorization code")
     if redirect_uri != record.redirect_uri:
         raise OAuthError(400, "Parameter redirect_uri does not match registered URI")
@@ -238,7 +238,7 @@ def device(world: World, request: Request) -> tuple[Response, Token | None]:
 
 
 def validate(world: World, request: Request) -> tuple[Response, Token | None]:
-    """Answer GET /oauth2/validate; Twitch documents the ``OAuth`` prefix, and the mock also accepts ``Bearer``."""
+    """Validate the token in the Authorization header. Twitch documents the ``OAuth`` prefix, and the mock also accepts ``Bearer``."""
     scheme, _, credential = request.headers.get("authorization", "").strip().partition(" ")
     if scheme.lower() not in ("oauth", "bearer") or not credential.strip():
         # NOTE: the wording for a missing Authorization header is an assumption.

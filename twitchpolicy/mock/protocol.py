@@ -1,9 +1,9 @@
-"""Requests and responses as the mock sees them, and the error bodies Twitch sends.
+"""Requests and responses inside the mock, and the error bodies Twitch sends.
 
 Helix error bodies are ``{"error": <reason phrase>, "status": N, "message": ...}`` in that
 key order, because some clients compare the raw text. OAuth error bodies on id.twitch.tv
 are ``{"status": N, "message": ...}`` with no ``error`` key, except the refresh grant's
-``Invalid refresh token`` answer, which has one.
+``Invalid refresh token`` response, which has one.
 """
 
 from __future__ import annotations
@@ -148,7 +148,7 @@ def oauth_error(status: int, message: str) -> Response:
 
 
 class HelixError(Exception):
-    """Raised inside the Helix handlers to answer with a Helix error body."""
+    """Raised inside the Helix handlers to respond with a Helix error body."""
 
     def __init__(self, status: int, message: str) -> None:
         super().__init__(f"{status} {message}")

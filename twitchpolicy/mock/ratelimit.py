@@ -4,7 +4,7 @@ Twitch gives each bucket 800 points a minute by default, with one bucket per cli
 app access tokens and one per client and user for user access tokens. Every call costs
 one point here.
 NOTE: Twitch charges some endpoints more than one point and limits a few (commercials,
-raids, EventSub subscription counts) separately; the mock does not model those limits.
+raids, EventSub subscription counts) separately. The mock does not model those limits.
 """
 
 from __future__ import annotations

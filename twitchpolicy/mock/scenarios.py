@@ -1,6 +1,6 @@
-"""Token scenarios for one endpoint: which tokens to try and what Twitch should answer to each.
+"""Token scenarios for one endpoint: the tokens to try and the response Twitch should send to each.
 
-The expected answer considers the token alone (kind, scopes, validity). Identity
+The expected response considers the token alone (kind, scopes, validity). Identity
 parameters and roles depend on the request, which only the test knows.
 """
 
@@ -18,7 +18,7 @@ SCENARIOS = ("app-token", "user-token", "user-token-missing-scope", "revoked-use
 
 @dataclass
 class Scenario:
-    """One token to call ``endpoint`` with, and the answer expected for it.
+    """One token to call ``endpoint`` with, and the response expected for it.
 
     ``expected_status`` and ``expected_message`` are None when the token should pass
     the authorization checks.
@@ -72,7 +72,7 @@ def scopes_missing_one(endpoint: Endpoint) -> tuple[tuple[str, ...], str]:
 
 
 def build_scenario(world: World, endpoint: Endpoint, name: str, user: User | str | None = None) -> Scenario:
-    """Issue the token for scenario ``name`` in ``world`` and work out the expected answer."""
+    """Issue the token for scenario ``name`` in ``world`` and work out the expected response."""
     person = world.user(user) if user is not None else world.bot
     accepts_app = endpoint.auth.app is not None
     accepts_user = endpoint.auth.user is not None

@@ -1,7 +1,7 @@
 """Deterministic starting data: clients, a live channel with its community, clips and bans.
 
-Every name, id and secret here is invented. Ids start at 1000001; logins say what
-the user is for (``mock_streamer``, ``bot_user``, ``mod_user``).
+Every name, id and secret here is invented. Ids start at 1000001; logins name
+the user's role (``mock_streamer``, ``bot_user``, ``mod_user``).
 """
 
 from __future__ import annotations

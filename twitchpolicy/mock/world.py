@@ -1,6 +1,6 @@
 """One in-memory Twitch: clients, users, roles per channel, grants, tokens and channel state.
 
-:meth:`World.handle` answers an HTTP request synchronously, so the respx side effect for a
+:meth:`World.handle` responds to an HTTP request synchronously, so the respx side effect for a
 sync httpx client can call it without an event loop, and :mod:`twitchpolicy.mock.app`
 wraps the same method as an ASGI application.
 """
@@ -54,7 +54,7 @@ _TOKEN_ALPHABET = string.ascii_lowercase + string.digits
 
 @dataclass
 class PlannedFailure:
-    """A server error that the next matching Helix call gets instead of its answer."""
+    """A server error that the next matching Helix call gets instead of its response."""
 
     status: int
     endpoint_id: str | None
@@ -65,7 +65,7 @@ class World:
     """The mock Twitch: state, token lifecycle and scenario helpers.
 
     ``seed`` fixes every generated id, token and number, so two worlds built with the
-    same seed answer the same requests with the same bytes.
+    same seed respond to the same requests with the same bytes.
 
     The seeded actors (see :mod:`twitchpolicy.mock.seed`) are attributes: ``client``,
     ``public_client`` (no secret), ``extension``, and the users ``broadcaster``
@@ -377,7 +377,7 @@ class World:
             self.authorizations.get((record.client_id, record.user_id), set()).discard(scope)
 
     def fail_next(self, status: int = 500, endpoint_id: str | None = None, count: int = 1) -> None:
-        """Make the next ``count`` Helix calls (to ``endpoint_id`` only, if given) answer ``status``."""
+        """Make the next ``count`` Helix calls (to ``endpoint_id`` only, if given) fail with ``status``."""
         if status not in (500, 502, 503, 504):
             raise ValueError(f"fail_next takes a server error status (500, 502, 503, 504), not {status}")
         if endpoint_id is not None and self.registry.endpoint(endpoint_id) is None:
@@ -407,7 +407,7 @@ class World:
     # ------------------------------------------------------------------ requests
 
     def handle(self, method: str, url: str, headers: Mapping[str, str] | HeaderItems = (), body: bytes | str = b"") -> tuple[int, list[tuple[str, str]], bytes]:
-        """Answer one HTTP request to api.twitch.tv or id.twitch.tv and record it in the call log."""
+        """Respond to one HTTP request to api.twitch.tv or id.twitch.tv and record it in the call log."""
         response = self.handle_request(Request.build(method, url, headers, body))
         return response.status, response.headers, response.body
 

@@ -1,7 +1,7 @@
 """Helix response handlers by registry endpoint id.
 
-Endpoints with a handler answer with realistic seeded data and change the world's
-state. Every other endpoint answers a well-formed empty success once the call is
+Endpoints with a handler respond with realistic seeded data and change the world's
+state. Every other endpoint returns a well-formed empty success once the call is
 authorized (see :func:`twitchpolicy.mock.handlers.common.empty_success`).
 """
 

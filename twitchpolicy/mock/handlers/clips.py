@@ -48,7 +48,7 @@ def create_clip(context: HelixContext) -> Response:
     broadcaster_id = require(context, "broadcaster_id")
     channel = world.channels.get(broadcaster_id)
     if channel is None or not channel.live:
-        # NOTE: Twitch answers 404 for a channel that is not live; the wording is an assumption.
+        # NOTE: Twitch responds 404 for a channel that is not live, but the wording is an assumption.
         raise HelixError(404, "Clipping is not possible for an offline channel.")
     duration_text = context.request.param("duration")
     duration = DEFAULT_CLIP_SECONDS

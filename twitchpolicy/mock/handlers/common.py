@@ -1,4 +1,4 @@
-"""Helpers shared by the Helix handlers: parameters, pagination and the empty success answer."""
+"""Helpers shared by the Helix handlers: parameters, pagination and the empty success response."""
 
 from __future__ import annotations
 
@@ -94,11 +94,11 @@ def no_content() -> Response:
 
 
 def empty_success(context: HelixContext) -> Response:
-    """Answer an authorized call to an endpoint without a data model.
+    """Build the response to an authorized call to an endpoint without a data model.
 
-    GET answers 200 ``{"data": []}``, with ``"pagination": {}`` when the endpoint takes
-    a cursor; DELETE answers 204; POST, PUT and PATCH answer 200 ``{"data": []}``.
-    NOTE: some of these endpoints answer 204 on Twitch, so a client that checks for
+    GET returns 200 ``{"data": []}``, with ``"pagination": {}`` when the endpoint takes
+    a cursor. DELETE returns 204, and POST, PUT and PATCH return 200 ``{"data": []}``.
+    NOTE: some of these endpoints return 204 on Twitch, so a client that checks for
     exactly 204 on a POST, PUT or PATCH will see 200 here.
     """
     method = context.endpoint.method
@@ -111,7 +111,7 @@ def empty_success(context: HelixContext) -> Response:
 
 
 def icalendar(context: HelixContext) -> Response:
-    """Answer Get Channel iCalendar, the one endpoint without authorization, with an empty calendar."""
+    """Respond to Get Channel iCalendar, the one endpoint without authorization, with an empty calendar."""
     broadcaster_id = require(context, "broadcaster_id")
     text = "\r\n".join(["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//mock twitch//schedule {broadcaster_id}//EN", "END:VCALENDAR", ""])
     return Response(200, [("Content-Type", "text/calendar; charset=utf-8")], text.encode())

@@ -108,8 +108,8 @@ def _check_type_authorization(context: HelixContext, kind: str, condition: dict[
 
     A webhook or conduit subscription needs an earlier grant from that user to the
     client, and a websocket subscription needs the scopes on the user token. Twitch
-    answers 403 in both cases. A subscription costs 0 when its user authorized the
-    client and 1 otherwise.
+    responds 403 in both cases. A subscription costs 0 when its user authorized the
+    client, and 1 for a type that names no user.
     """
     from twitchpolicy.mock.authz import missing_scope
 
@@ -136,6 +136,7 @@ def create_eventsub_subscription(context: HelixContext) -> Response:
     for name in ("type", "version", "condition", "transport"):
         if not data.get(name):
             raise HelixError(400, f'Missing required parameter "{name}"')
+
     kind = str(data["type"])
     version = str(data["version"])
     condition = data["condition"]
@@ -146,6 +147,7 @@ def create_eventsub_subscription(context: HelixContext) -> Response:
     for existing in _visible(context):
         if (existing.type, existing.version, existing.condition, existing.transport["method"]) == (kind, version, condition, transport["method"]):
             raise HelixError(409, "subscription already exists")
+
     status = "webhook_callback_verification_pending" if transport["method"] == "webhook" else "enabled"
     subscription = EventSubSubscription(
         id=world.new_id("eventsub-"),

@@ -71,8 +71,8 @@ def ban_user(context: HelixContext) -> Response:
         reason=str(payload.get("reason", "")),
     )
     world.bans[(broadcaster_id, user_id)] = ban
-    answer = {"broadcaster_id": broadcaster_id, "moderator_id": moderator_id, "user_id": user_id, "created_at": ban.created_at, "end_time": ban.expires_at or None}
-    return ok({"data": [answer]})
+    created = {"broadcaster_id": broadcaster_id, "moderator_id": moderator_id, "user_id": user_id, "created_at": ban.created_at, "end_time": ban.expires_at or None}
+    return ok({"data": [created]})
 
 
 def unban_user(context: HelixContext) -> Response:
