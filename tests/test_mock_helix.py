@@ -431,3 +431,16 @@ def test_same_seed_same_answers() -> None:
         token = world.app_token()
         answers.append(world.handle("GET", f"{HELIX}/clips?broadcaster_id={BROADCASTER_ID}", {"Authorization": token.authorization, "Client-Id": world.client.client_id}))
     assert answers[0] == answers[1]
+
+
+def test_scenarios_match_mock_responses(http: httpx.Client, twitch: TwitchMock) -> None:
+    from twitchpolicy.mock.scenarios import applicable_scenarios, build_scenario
+
+    endpoint = twitch.registry.endpoint("get-broadcaster-subscriptions")
+    url = f"{HELIX}/subscriptions?broadcaster_id={BROADCASTER_ID}"
+    for name in applicable_scenarios(endpoint):
+        scenario = build_scenario(twitch.world, endpoint, name, "mock_streamer")
+        response = http.get(url, headers=twitch.headers(scenario.token))
+        assert response.status_code == (scenario.expected_status or 200), name
+        if scenario.expected_message is not None:
+            assert response.json()["message"] == scenario.expected_message, name

@@ -104,7 +104,7 @@ def test_authorize_echoes_state_and_scopes(http: httpx.Client, twitch: TwitchMoc
 
 
 def test_authorize_denied(http: httpx.Client, twitch: TwitchMock) -> None:
-    twitch.world.consent = "deny"
+    twitch.consent = "deny"
     response = authorize(http, twitch, "clips:edit", state="fake-state-7")
     query = parse_qs(urlsplit(response.headers["location"]).query)
     assert response.status_code == 302
@@ -336,3 +336,9 @@ def test_oauth_calls_logged_without_secrets(http: httpx.Client, twitch: TwitchMo
     assert call.token_kind == "app"
     assert twitch.client.client_secret not in call.url
     assert call.token is not None and "…" in call.token
+
+
+def test_authorize_as_other_user(http: httpx.Client, twitch: TwitchMock) -> None:
+    twitch.consenting_user = twitch.broadcaster
+    tokens = code_flow(http, twitch, "")
+    assert get_me(http, twitch, str(tokens["access_token"])).json()["data"][0]["login"] == "mock_streamer"

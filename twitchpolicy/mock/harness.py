@@ -37,9 +37,18 @@ class TwitchMock:
             self.router.route(host=host).mock(side_effect=self._respond)
         self.router.route().mock(side_effect=self._reject)
 
+    _OWN_ATTRIBUTES = frozenset({"world", "unexpected_requests", "router"})
+
     def __getattr__(self, name: str) -> Any:
         # Only called for names TwitchMock lacks: the world's clients, users, tokens and helpers.
         return getattr(self.world, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # Setting consent or consenting_user on the mock must change the world it serves.
+        if name in self._OWN_ATTRIBUTES:
+            object.__setattr__(self, name, value)
+        else:
+            setattr(self.world, name, value)
 
     def start(self) -> TwitchMock:
         self.router.start()

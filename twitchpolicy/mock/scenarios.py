@@ -1,7 +1,8 @@
 """Token scenarios for one endpoint: the tokens to try and the response Twitch should send to each.
 
-The expected response considers the token alone (kind, scopes, validity). Identity
-parameters and roles depend on the request, which only the test knows.
+The expected response considers the token alone (kind, scopes, validity, and for app
+tokens whether the client must be an extension). Identity parameters, roles and the
+grants an app token relies on depend on the request, which only the test knows.
 """
 
 from __future__ import annotations
@@ -79,6 +80,9 @@ def build_scenario(world: World, endpoint: Endpoint, name: str, user: User | str
     if name == "app-token":
         token = world.app_token()
         status, message = (None, None) if accepts_app else (401, authz.USER_TOKEN_REQUIRED)
+        if endpoint.auth.app is not None and endpoint.auth.app.only_for == "extension":
+            # The world's default client is not an extension, so authz rejects its app token.
+            status, message = (401, authz.USER_TOKEN_REQUIRED) if accepts_user else (403, authz.FORBIDDEN)
         return Scenario(name, endpoint, token, None, status, message)
     if name == "user-token-missing-scope":
         scopes, message = scopes_missing_one(endpoint)
