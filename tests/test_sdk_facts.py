@@ -1,0 +1,106 @@
+"""Check the SDK maps against the SDK sources, one method per table row.
+
+Every expected value below was written from the SDK's source at the tag named in the
+section header, not copied from the policy YAML. A row holds the HTTP method and the
+path that the SDK method requests, and the token kind the SDK forces for it. The test
+finds the registry endpoint through the mapped id and compares its method and path,
+so a wrong id fails.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from twitchpolicy.registry import SdkArgument, SdkAuth, SdkCondition, load_registry
+
+USER = "user"
+APP = "app"
+
+
+@dataclass(frozen=True)
+class MethodFact:
+    """What the SDK source shows for one method: the request it makes and the token kind it forces, if any."""
+
+    name: str
+    method: str
+    path: str
+    token: str | None = None
+
+
+@pytest.fixture(scope="module")
+def registry():
+    return load_registry()
+
+
+def check_method(registry, sdk_id: str, fact: MethodFact) -> None:
+    method = registry.sdks[sdk_id].methods[fact.name]
+    endpoint = registry.endpoint(method.endpoint)
+    assert (endpoint.method, endpoint.path) == (fact.method, fact.path)
+    assert method.token == fact.token
+
+
+# ---------------------------------------------------------------- pyTwitchAPI v3.11.0 and v4.5.0, twitchAPI/twitch.py
+
+PYTWITCHAPI_FACTS = [
+    # AuthType.EITHER in both versions, and AuthType.USER only when neither ids nor logins are given.
+    MethodFact("get_users", "GET", "/helix/users"),
+    MethodFact("create_clip", "POST", "/helix/clips", USER),
+    MethodFact("get_clips", "GET", "/helix/clips"),
+    # AuthType.USER, although the endpoint also accepts an app access token.
+    MethodFact("get_broadcaster_subscriptions", "GET", "/helix/subscriptions", USER),
+    MethodFact("check_user_subscription", "GET", "/helix/subscriptions/user"),
+    # AuthType.USER in v3.11.0 and AuthType.EITHER in v4.5.0.
+    MethodFact("get_channel_followers", "GET", "/helix/channels/followers"),
+    MethodFact("ban_user", "POST", "/helix/moderation/bans", USER),
+    MethodFact("get_chatters", "GET", "/helix/chat/chatters", USER),
+    MethodFact("send_chat_message", "POST", "/helix/chat/messages"),
+    MethodFact("get_stream_key", "GET", "/helix/streams/key", USER),
+    MethodFact("get_channel_icalendar", "GET", "/helix/schedule/icalendar"),
+    MethodFact("update_drops_entitlements", "PATCH", "/helix/entitlements/drops"),
+    MethodFact("start_raid", "POST", "/helix/raids", USER),
+    MethodFact("get_extension_transactions", "GET", "/helix/extensions/transactions"),
+    MethodFact("snooze_next_ad", "POST", "/helix/channels/ads/schedule/snooze", USER),
+    MethodFact("get_shared_chat_session", "GET", "/helix/shared_chat/session"),
+    MethodFact("warn_chat_user", "POST", "/helix/moderation/warnings", USER),
+    # Removed endpoints: get_hype_train_events in both versions, the v3.11.0-only methods below.
+    MethodFact("get_hype_train_events", "GET", "/helix/hypetrain/events"),
+    MethodFact("get_users_follows", "GET", "/helix/users/follows"),
+    MethodFact("get_soundtrack_playlist", "GET", "/helix/soundtrack/playlist"),
+    # AuthType.APP in v3.11.0. v4.5.0 takes it from the target_token argument, AuthType.APP by default.
+    MethodFact("get_eventsub_subscriptions", "GET", "/helix/eventsub/subscriptions"),
+]
+
+
+@pytest.mark.parametrize("fact", PYTWITCHAPI_FACTS, ids=lambda fact: fact.name)
+def test_pytwitchapi_method(registry, fact):
+    check_method(registry, "pytwitchapi", fact)
+
+
+def test_pytwitchapi_method_count(registry):
+    assert len(registry.sdks["pytwitchapi"].methods) == 107
+
+
+def test_pytwitchapi_unmapped_paths(registry):
+    """get_channel_editors and get_game_analytics request paths the registry lacks, so they are left out."""
+    methods = registry.sdks["pytwitchapi"].methods
+    assert "get_channel_editors" not in methods
+    assert "get_game_analytics" not in methods
+
+
+def test_pytwitchapi_removed_endpoints(registry):
+    methods = registry.sdks["pytwitchapi"].methods
+    removed = sorted(name for name, method in methods.items() if registry.endpoint(method.endpoint).status == "removed")
+    assert removed == ["get_hype_train_events", "get_soundtrack_current_track", "get_soundtrack_playlist", "get_soundtrack_playlists", "get_users_follows"]
+
+
+def test_pytwitchapi_auth(registry):
+    auth = {(entry.name, entry.call): entry for entry in registry.sdks["pytwitchapi"].auth}
+    # Twitch(app_id, app_secret=None, authenticate_app=True, ...) in both versions.
+    assert auth[("Twitch", "constructor")] == SdkAuth("Twitch", "constructor", APP, None, SdkCondition(2, "authenticate_app", False))
+    # set_user_authentication(token, scope, refresh_token=None, validate=True).
+    assert auth[("set_user_authentication", "method")] == SdkAuth("set_user_authentication", "method", USER, SdkArgument(1, "scope"), None)
+    # UserAuthenticator(twitch, scopes, force_verify=False, url=...) in twitchAPI/oauth.py.
+    assert auth[("UserAuthenticator", "constructor")].scopes == SdkArgument(1, "scopes")
+    assert auth[("set_app_authentication", "method")].token == APP
