@@ -104,3 +104,69 @@ def test_pytwitchapi_auth(registry):
     # UserAuthenticator(twitch, scopes, force_verify=False, url=...) in twitchAPI/oauth.py.
     assert auth[("UserAuthenticator", "constructor")].scopes == SdkArgument(1, "scopes")
     assert auth[("set_app_authentication", "method")].token == APP
+
+
+# ---------------------------------------------------------------- twurple v8.1.4, packages/api/src/endpoints
+
+# A method forces a user access token when its callApi options list scopes or set forceType 'user',
+# and the app access token with forceType 'app'. callApi sends GET when the options name no method.
+TWURPLE_FACTS = [
+    MethodFact("users.getUserByName", "GET", "/helix/users"),
+    MethodFact("users.getAuthenticatedUser", "GET", "/helix/users", USER),
+    MethodFact("clips.createClip", "POST", "/helix/clips", USER),
+    MethodFact("subscriptions.getSubscriptions", "GET", "/helix/subscriptions", USER),
+    MethodFact("subscriptions.checkUserSubscription", "GET", "/helix/subscriptions/user", USER),
+    MethodFact("channels.getChannelFollowers", "GET", "/helix/channels/followers", USER),
+    # The same endpoint called without scopes, because only the total is read.
+    MethodFact("channels.getChannelFollowerCount", "GET", "/helix/channels/followers"),
+    MethodFact("channels.snoozeNextAd", "POST", "/helix/channels/ads/schedule/snooze", USER),
+    MethodFact("chat.sendChatMessage", "POST", "/helix/chat/messages", USER),
+    MethodFact("chat.sendChatMessageAsApp", "POST", "/helix/chat/messages", APP),
+    MethodFact("chat.getSharedChatSession", "GET", "/helix/shared_chat/session"),
+    MethodFact("extensions.getExtensionTransactions", "GET", "/helix/extensions/transactions", APP),
+    MethodFact("moderation.banUser", "POST", "/helix/moderation/bans", USER),
+    MethodFact("moderation.getModerators", "GET", "/helix/moderation/moderators", USER),
+    MethodFact("raids.startRaid", "POST", "/helix/raids", USER),
+    MethodFact("streams.getStreamKey", "GET", "/helix/streams/key", USER),
+    MethodFact("videos.deleteVideosByIds", "DELETE", "/helix/videos", USER),
+    MethodFact("whispers.sendWhisper", "POST", "/helix/whispers", USER),
+    MethodFact("schedule.getScheduleAsIcal", "GET", "/helix/schedule/icalendar"),
+    MethodFact("entitlements.updateDropsEntitlements", "PATCH", "/helix/entitlements/drops"),
+    MethodFact("eventSub.getConduits", "GET", "/helix/eventsub/conduits"),
+    MethodFact("eventSub.deleteSubscription", "DELETE", "/helix/eventsub/subscriptions"),
+    # createSubscription('channel.follow', '2', ...) picks the token from the transport.
+    MethodFact("eventSub.subscribeToChannelFollowEvents", "POST", "/helix/eventsub/subscriptions"),
+]
+
+
+@pytest.mark.parametrize("fact", TWURPLE_FACTS, ids=lambda fact: fact.name)
+def test_twurple_method(registry, fact):
+    check_method(registry, "twurple", fact)
+
+
+def test_twurple_method_count(registry):
+    assert len(registry.sdks["twurple"].methods) == 294
+
+
+def test_twurple_eventsub_subscribe_methods(registry):
+    methods = registry.sdks["twurple"].methods
+    subscribe = [method for name, method in methods.items() if name.startswith("eventSub.subscribeTo")]
+    assert len(subscribe) == 84
+    assert {method.endpoint for method in subscribe} == {"create-eventsub-subscription"}
+    assert methods["eventSub.subscribeToChannelFollowEvents"].note == "Subscription type channel.follow, version 2."
+
+
+def test_twurple_multi_endpoint_methods_left_out(registry):
+    """deleteAllSubscriptions lists the subscriptions and deletes each one, so it calls two endpoints."""
+    methods = registry.sdks["twurple"].methods
+    assert "eventSub.deleteAllSubscriptions" not in methods
+    assert "eventSub.deleteBrokenSubscriptions" not in methods
+
+
+def test_twurple_auth(registry):
+    auth = {(entry.name, entry.token): entry for entry in registry.sdks["twurple"].auth}
+    # constructor(clientId, clientSecret, impliedScopes = []) in packages/auth/src/providers/AppTokenAuthProvider.ts.
+    assert auth[("AppTokenAuthProvider", APP)] == SdkAuth("AppTokenAuthProvider", "constructor", APP, None, None)
+    # constructor(clientId, accessToken, scopes?) in StaticAuthProvider.ts.
+    assert auth[("StaticAuthProvider", USER)].scopes == SdkArgument(2, None)
+    assert auth[("addUserForToken", USER)].call == "method"
