@@ -170,3 +170,75 @@ def test_twurple_auth(registry):
     # constructor(clientId, accessToken, scopes?) in StaticAuthProvider.ts.
     assert auth[("StaticAuthProvider", USER)].scopes == SdkArgument(2, None)
     assert auth[("addUserForToken", USER)].call == "method"
+
+
+# ---------------------------------------------------------------- TwitchIO v2.10.0 and v3.2.2
+
+# 2.x methods send their token argument or the client's token, so they force no token kind.
+# 3.x methods force a user access token when they always pass a user in token_for, and the app
+# access token when they never pass one.
+TWITCHIO_FACTS = [
+    # 2.x twitchio/http.py, Route(method, path, token=token).
+    MethodFact("TwitchHTTP.get_users", "GET", "/helix/users"),
+    MethodFact("TwitchHTTP.post_create_clip", "POST", "/helix/clips"),
+    MethodFact("TwitchHTTP.get_channel_subscriptions", "GET", "/helix/subscriptions"),
+    MethodFact("TwitchHTTP.post_commercial", "POST", "/helix/channels/commercial"),
+    MethodFact("TwitchHTTP.get_user_follows", "GET", "/helix/users/follows"),
+    # 2.x twitchio/user.py, through the TwitchHTTP methods above and post_follow_channel.
+    MethodFact("PartialUser.fetch_subscriptions", "GET", "/helix/subscriptions"),
+    MethodFact("PartialUser.follow", "POST", "/helix/users/follows"),
+    # In both versions.
+    MethodFact("Client.fetch_users", "GET", "/helix/users"),
+    MethodFact("PartialUser.create_clip", "POST", "/helix/clips"),
+    MethodFact("CustomRewardRedemption.fulfill", "PATCH", "/helix/channel_points/custom_rewards/redemptions"),
+    # 3.x twitchio/http.py, Route(method, path, token_for=...).
+    MethodFact("HTTPClient.get_users", "GET", "/helix/users"),
+    MethodFact("HTTPClient.post_create_clip", "POST", "/helix/clips", USER),
+    MethodFact("HTTPClient.get_broadcaster_subscriptions", "GET", "/helix/subscriptions", USER),
+    MethodFact("HTTPClient.get_channel_editors", "GET", "/helix/channels/editors", USER),
+    MethodFact("HTTPClient.get_conduits", "GET", "/helix/eventsub/conduits", APP),
+    MethodFact("HTTPClient.get_extension_transactions", "GET", "/helix/extensions/transactions", APP),
+    # 3.x twitchio/user.py and client.py.
+    MethodFact("PartialUser.fetch_broadcaster_subscriptions", "GET", "/helix/subscriptions", USER),
+    MethodFact("PartialUser.user", "GET", "/helix/users", APP),
+    MethodFact("Client.subscribe_websocket", "POST", "/helix/eventsub/subscriptions", USER),
+    MethodFact("Client.subscribe_webhook", "POST", "/helix/eventsub/subscriptions", APP),
+]
+
+
+@pytest.mark.parametrize("fact", TWITCHIO_FACTS, ids=lambda fact: fact.name)
+def test_twitchio_method(registry, fact):
+    check_method(registry, "twitchio", fact)
+
+
+def test_twitchio_method_count(registry):
+    assert len(registry.sdks["twitchio"].methods) == 404
+
+
+def test_twitchio_method_count_per_class(registry):
+    classes = [name.split(".")[0] for name in registry.sdks["twitchio"].methods]
+    assert classes.count("TwitchHTTP") == 92
+    assert classes.count("HTTPClient") == 112
+
+
+def test_twitchio_unmapped_paths(registry):
+    """3.x requests /helix/channels/ads/snooze and POST /helix/chat/shared_chat/session, which the reference lacks."""
+    methods = registry.sdks["twitchio"].methods
+    for name in ("HTTPClient.post_snooze_ad", "PartialUser.snooze_next_ad", "HTTPClient.get_shared_chat_session", "TwitchHTTP.post_redeem_code"):
+        assert name not in methods
+
+
+def test_twitchio_fetch_followers_versions(registry):
+    """2.x PartialUser.fetch_followers calls the removed Get Users Follows, 3.x Get Channel Followers."""
+    method = registry.sdks["twitchio"].methods["PartialUser.fetch_followers"]
+    assert method.endpoint == "get-channel-followers"
+    assert "GET /helix/users/follows" in method.note
+
+
+def test_twitchio_auth(registry):
+    auth = {(entry.name, entry.token) for entry in registry.sdks["twitchio"].auth}
+    # 2.x Client(token, *, client_secret=None, ...) and 3.x Client(*, client_id, client_secret, ...).
+    assert ("Client", USER) in auth
+    assert ("Client", APP) in auth
+    assert ("add_token", USER) in auth
+    assert ("from_client_credentials", APP) in auth
