@@ -188,6 +188,15 @@ def test_endpoints_show_by_method_url() -> None:
     assert not any(line.startswith("  app access token") for line in lines)
 
 
+def test_endpoints_show_sdk_methods() -> None:
+    result = run("endpoints", "show", "create-clip")
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert "  SDK methods:" in lines
+    assert "    pyTwitchAPI: create_clip (user token)" in lines
+    assert "    twurple: clips.createClip (user token)" in lines
+
+
 def test_endpoints_show_unknown() -> None:
     result = run("endpoints", "show", "get-everything")
     assert result.returncode == 2
