@@ -35,7 +35,7 @@ def test_check_json_matches_text() -> None:
     text = run("check", "fixtures/helix_requests_bot")
     as_json = run("check", "--format", "json", "fixtures/helix_requests_bot")
     document = json.loads(as_json.stdout)
-    from_json = [f"{f['path']}:{f['line']}:{f['column']}: {f['code']} {f['message']}" for f in document["findings"]]
+    from_json = [f"{f['path']}:{f['line']}:{f['column']}: {f['code']} {f['message']} ({f['reference']})" for f in document["findings"]]
     from_text = [line for line in text.stdout.splitlines() if ": TP" in line]
     assert from_json == from_text
     assert as_json.returncode == 1
@@ -78,7 +78,7 @@ def test_check_syntax_error_is_finding(tmp_path: Path) -> None:
     source.write_text('URL = "https://api.twitch.tv/kraken/streams/1"\ndef f(:\n', encoding="utf-8")
     result = run("check", str(tmp_path))
     lines = [line for line in result.stdout.splitlines() if ": TP" in line]
-    assert lines[0] == f"{source}:1:8: TP103 Get Stream by User (GET /kraken/streams/{{channel_id}}) calls the Kraken v5 API, shut down on 2022-02-28; use Get Streams (GET /helix/streams)"
+    assert lines[0] == f"{source}:1:8: TP103 Get Stream by User (GET /kraken/streams/{{channel_id}}) calls the Kraken v5 API, shut down on 2022-02-28; use Get Streams (GET /helix/streams) (https://dev.twitch.tv/docs/v5/reference/streams/#get-stream-by-user)"
     assert lines[1].startswith(f"{source}:2:7: TP901 cannot parse Python: ")
     assert result.returncode == 1
 
@@ -188,6 +188,15 @@ def test_endpoints_show_by_method_url() -> None:
     assert not any(line.startswith("  app access token") for line in lines)
 
 
+def test_endpoints_show_sdk_methods() -> None:
+    result = run("endpoints", "show", "create-clip")
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert "  SDK methods:" in lines
+    assert "    pyTwitchAPI: create_clip (user token)" in lines
+    assert "    twurple: clips.createClip (user token)" in lines
+
+
 def test_endpoints_show_unknown() -> None:
     result = run("endpoints", "show", "get-everything")
     assert result.returncode == 2
@@ -197,7 +206,13 @@ def test_endpoints_show_unknown() -> None:
 def test_rules_lists_codes() -> None:
     result = run("rules")
     codes = [line.split()[0] for line in result.stdout.splitlines()]
-    assert codes == ["TP101", "TP102", "TP103", "TP104", "TP105", "TP901", "TP902"]
+    assert codes == [
+        "TP101", "TP102", "TP103", "TP104", "TP105",
+        "TP201", "TP202", "TP203", "TP204",
+        "TP301", "TP302", "TP303", "TP304", "TP305",
+        "TP401", "TP402", "TP403", "TP404", "TP405", "TP406",
+        "TP901", "TP902", "TP903",
+    ]
 
 
 def test_version_option() -> None:

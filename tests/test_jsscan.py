@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from twitchpolicy.jsscan import JavaScriptProject, scan_javascript
+from twitchpolicy.registry import load_registry
 from twitchpolicy.scan import scan_paths
 from twitchpolicy.sites import CallSite, FileFacts, Fields, ScopeRequest, TokenEvidence, TokenRequest
 
@@ -20,11 +20,11 @@ def in_tmp_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
 
 
-def scan(files: dict[str, str], sdk_methods: dict | None = None) -> dict[str, FileFacts]:
+def scan(files: dict[str, str], sdks: object = None) -> dict[str, FileFacts]:
     for name, text in files.items():
         Path(name).parent.mkdir(parents=True, exist_ok=True)
         Path(name).write_text(text, encoding="utf-8")
-    project = JavaScriptProject(files.items(), sdk_methods)
+    project = JavaScriptProject(files.items(), sdks)
     return {name: scan_javascript(name, text, project) for name, text in files.items()}
 
 
@@ -646,55 +646,68 @@ def test_credentials_in_query_and_helix_body() -> None:
 # -------------------------------------------------------- twurple
 
 
-@dataclass(frozen=True)
-class MethodEntry:
-    endpoint: str
-    token: str | None = None
+@pytest.fixture(scope="module")
+def sdks() -> object:
+    return load_registry().sdks
 
 
-TWURPLE_MAP = {
-    "twurple": {
-        "users.getUserByName": MethodEntry("get-users"),
-        "clips.createClip": MethodEntry("create-clip", "user"),
-        "eventSub.subscribeToChannelFollowEvents": MethodEntry("create-eventsub-subscription", "app"),
-        "chat.sendChatMessage": MethodEntry("send-chat-message"),
-    }
-}
-
-
-def test_twurple_calls_mapped() -> None:
+def test_twurple_calls_mapped(sdks: object) -> None:
     source = (
         "import { ApiClient } from '@twurple/api';\n"
         "import { AppTokenAuthProvider, RefreshingAuthProvider, StaticAuthProvider } from '@twurple/auth';\n"
         "const app = new ApiClient({ authProvider: new AppTokenAuthProvider('id', process.env.SECRET) });\n"
         "const provider = new StaticAuthProvider('id', process.env.TOKEN, ['clips:edit', 'moderator:read:followers']);\n"
         "const user = new ApiClient({ authProvider: provider });\n"
-        "const refreshing = new ApiClient({ authProvider: new RefreshingAuthProvider({ clientId: 'id', clientSecret: 's' }) });\n"
         "await app.users.getUserByName('fake_user');\n"
-        "await user.clips.createClip({ channel: '1' });\n"
-        "await refreshing.eventSub.subscribeToChannelFollowEvents('1', transport);\n"
-        "await refreshing.asUser('1', async (ctx) => ctx.chat.sendChatMessage('1', 'hi'));\n"
-        "await app.users.notInTheMap();\n"
+        "await app.clips.createClip({ channel: '1' });\n"
+        "await user.channels.getChannelFollowers('1');\n"
+        "await user.users.notAMethod();\n"
     )
-    facts = scan({"bot.ts": source}, TWURPLE_MAP)["bot.ts"]
-    assert [(s.line, s.column, s.url, s.method, s.endpoint, s.sdk) for s in facts.sites] == [
-        (7, 7, "", None, "get-users", "twurple"),
-        (8, 7, "", None, "create-clip", "twurple"),
-        (9, 7, "", None, "create-eventsub-subscription", "twurple"),
-        (10, 45, "", None, "send-chat-message", "twurple"),
+    facts = scan({"bot.ts": source}, sdks)["bot.ts"]
+    assert [(s.line, s.column, s.url, s.method, s.kind, s.endpoint, s.sdk) for s in facts.sites] == [
+        (6, 7, "", None, "call", "get-users", "twurple"),
+        (7, 7, "", None, "call", "create-clip", "twurple"),
+        (8, 7, "", None, "call", "get-channel-followers", "twurple"),
     ]
-    tokens = [site.token for site in facts.sites]
-    assert tokens[0] == TokenEvidence("app", "app access token from twurple AppTokenAuthProvider at bot.ts:3")
-    assert tokens[1] == TokenEvidence("user", "user access token from twurple StaticAuthProvider at bot.ts:4", ("clips:edit", "moderator:read:followers"))
-    assert tokens[2].kind == "app"
-    assert tokens[3].kind == "user"
+    app_token = TokenEvidence("app", "app access token from twurple AppTokenAuthProvider at bot.ts:3")
+    user_token = TokenEvidence("user", "user access token from twurple StaticAuthProvider at bot.ts:4", ("clips:edit", "moderator:read:followers"))
+    assert [site.token for site in facts.sites] == [app_token, app_token, user_token]
     assert facts.scope_requests == [ScopeRequest("bot.ts", 4, 18, ("clips:edit", "moderator:read:followers"), "twurple StaticAuthProvider", None, True)]
+
+
+def test_twurple_refreshing_provider(sdks: object) -> None:
+    source = (
+        "import { ApiClient } from '@twurple/api';\n"
+        "import { RefreshingAuthProvider } from '@twurple/auth';\n"
+        "const auth = new RefreshingAuthProvider({ clientId: 'id', clientSecret: 's' });\n"
+        "const appOnly = new ApiClient({ authProvider: new RefreshingAuthProvider({ clientId: 'id', clientSecret: 's' }) });\n"
+        "await auth.addUserForToken(tokenData, ['chat']);\n"
+        "const api = new ApiClient({ authProvider: auth });\n"
+        "await api.clips.createClip({ channel: '1' });\n"
+        "await api.chat.sendChatMessageAsApp('1', 'hi');\n"
+        "await api.streams.getStreams();\n"
+        "await api.asUser('1', async (ctx) => ctx.streams.getStreams());\n"
+        "await appOnly.streams.getStreams();\n"
+    )
+    facts = scan({"r.ts": source}, sdks)["r.ts"]
+    assert [(site.line, site.endpoint) for site in facts.sites] == [(7, "create-clip"), (8, "send-chat-message"), (9, "get-streams"), (10, "get-streams"), (11, "get-streams")]
+    tokens = [site.token for site in facts.sites]
+    assert tokens[0] == TokenEvidence("user", "user access token that twurple sends for this method with the RefreshingAuthProvider at r.ts:3")
+    assert tokens[1] == TokenEvidence("app", "app access token that twurple sends for this method with the RefreshingAuthProvider at r.ts:3")
+    assert tokens[2] is None
+    assert tokens[3] == TokenEvidence("user", "user access token from twurple RefreshingAuthProvider at r.ts:3, in asUser context")
+    assert tokens[4] == TokenEvidence("app", "app access token from twurple RefreshingAuthProvider at r.ts:4")
     assert facts.reads_refresh_token is True
 
 
-def test_twurple_without_map_reports_nothing() -> None:
+def test_twurple_without_sdk_data() -> None:
     source = "import { ApiClient } from '@twurple/api';\nconst api = new ApiClient({ authProvider });\nawait api.users.getUserByName('x');\n"
     assert scan_one("t.ts", source).sites == []
+
+
+def test_twurple_method_on_unknown_object(sdks: object) -> None:
+    source = "const users = { getUserByName() {} };\nconst api = { users };\napi.users.getUserByName('x');\n"
+    assert scan({"o.js": source}, sdks)["o.js"].sites == []
 
 
 # -------------------------------------------------------- scan_paths
@@ -702,12 +715,19 @@ def test_twurple_without_map_reports_nothing() -> None:
 
 def test_scan_paths_uses_javascript_scanner(tmp_path: Path) -> None:
     (tmp_path / "web").mkdir()
-    (tmp_path / "web" / "app.ts").write_text("await fetch('https://api.twitch.tv/helix/users', { headers: { 'Client-Id': 'x' } });\n", encoding="utf-8")
+    (tmp_path / "web" / "app.ts").write_text(
+        "await fetch('https://api.twitch.tv/helix/users', { headers: { 'Client-Id': 'x' } });\n"
+        "await fetch('https://id.twitch.tv/oauth2/token', { method: 'POST', body: new URLSearchParams({ grant_type: 'client_credentials' }) });\n"
+        "const CLIENT_SECRET = 'abcdefghijklmnopqrstuvwxyz0123';\n",
+        encoding="utf-8",
+    )
     (tmp_path / "run.sh").write_text("curl -X DELETE https://api.twitch.tv/helix/users\n", encoding="utf-8")
     result = scan_paths(["."])
     assert [(site.path, site.line, site.column, site.kind, site.method) for site in result.sites] == [
         ("run.sh", 1, 16, "mention", "DELETE"),
         ("web/app.ts", 1, 7, "call", "GET"),
+        ("web/app.ts", 2, 7, "call", "POST"),
     ]
-    assert list(result.facts) == ["web/app.ts"]
-    assert result.facts["web/app.ts"].sites[0].headers == Fields({"client-id": "x"})
+    assert result.sites[1].headers == Fields({"client-id": "x"})
+    assert result.token_requests == [TokenRequest("web/app.ts", 2, 7, "client_credentials")]
+    assert [secret.name for secret in result.secrets] == ["CLIENT_SECRET"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from importlib import metadata
@@ -16,7 +17,11 @@ def installed_files() -> list[str]:
     except metadata.PackageNotFoundError:
         pytest.skip("twitchpolicy is not installed in this environment")
     files = [str(path) for path in distribution.files or ()]
-    if not any(path.startswith("twitchpolicy/") for path in files):
+    # An editable wheel built by hatchling also lists the force-included policy files,
+    # so the file list cannot tell the modes apart. direct_url.json (PEP 610) records the mode.
+    direct_url = json.loads(distribution.read_text("direct_url.json") or "{}")
+    editable = direct_url.get("dir_info", {}).get("editable", False)
+    if editable or not any(path.startswith("twitchpolicy/") for path in files):
         pytest.skip("twitchpolicy is installed in editable mode")
     return files
 

@@ -50,13 +50,15 @@ def widgets_endpoint(*, status: str = "live", method: str = "GET", auth: str = "
 
 
 def shipped_files() -> list[Path]:
-    return sorted(REPO_POLICY_DIR.glob("*.yaml")) + sorted((REPO_POLICY_DIR / "helix").glob("*.yaml"))
+    folders = (REPO_POLICY_DIR, REPO_POLICY_DIR / "helix", REPO_POLICY_DIR / "sdk")
+    return [path for folder in folders for path in sorted(folder.glob("*.yaml"))]
 
 
 def test_shipped_files_exist():
     names = [path.name for path in shipped_files()]
     assert "scopes.yaml" in names
     assert "users.yaml" in names
+    assert "pytwitchapi.yaml" in names
 
 
 @pytest.mark.parametrize("path", shipped_files(), ids=lambda path: path.relative_to(REPO_POLICY_DIR).as_posix())
@@ -109,7 +111,7 @@ def test_duplicate_key(tmp_path):
 def test_unknown_top_level_key(tmp_path):
     path = write_policy(tmp_path, "policy_version: 1\nendpoints: []\nwidgets: []\n")
     assert load_problems(path) == [
-        Problem(str(path), 3, "widgets", "unknown field; allowed fields are endpoints, kraken, oauth, policy_version, scopes, unverified"),
+        Problem(str(path), 3, "widgets", "unknown field; allowed fields are endpoints, kraken, oauth, policy_version, scopes, sdk, unverified"),
     ]
 
 

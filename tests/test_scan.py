@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from twitchpolicy.checker import run_checks
+from twitchpolicy.config import Config
 from twitchpolicy.registry import load_registry
-from twitchpolicy.rules import check_sites
-from twitchpolicy.scan import scan_paths
+from twitchpolicy.rules import Finding
+from twitchpolicy.scan import ScanResult, scan_paths
+
+# These tests cover the scanner and the endpoint rules, so only TP1xx and TP9xx are selected.
+ENDPOINT_RULES = Config(select=("TP1", "TP9"))
+
+
+def check_sites(result: ScanResult) -> list[Finding]:
+    return run_checks(load_registry(), result, ENDPOINT_RULES).findings
 
 
 def findings_for(tmp_path: Path, files: dict[str, str]) -> list[tuple[str, int, int, str]]:
@@ -15,7 +24,7 @@ def findings_for(tmp_path: Path, files: dict[str, str]) -> list[tuple[str, int, 
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
     result = scan_paths([str(tmp_path)])
-    findings = check_sites(load_registry(), result.sites, result.problems)
+    findings = check_sites(result)
     return [(Path(f.path).relative_to(tmp_path).as_posix(), f.line, f.column, f.code) for f in findings]
 
 
@@ -327,7 +336,7 @@ def test_fifo_skipped(tmp_path: Path) -> None:
 def test_suggestion_names_replacement(tmp_path: Path) -> None:
     (tmp_path / "bot.py").write_text('import requests\nrequests.get("https://api.twitch.tv/helix/users/follow")\n', encoding="utf-8")
     result = scan_paths([str(tmp_path)])
-    findings = check_sites(load_registry(), result.sites, result.problems)
+    findings = check_sites(result)
     assert [f.code for f in findings] == ["TP101"]
     assert findings[0].message == (
         "/helix/users/follow is not a Twitch API endpoint; the closest, Get Users Follows (GET /helix/users/follows), "
@@ -377,7 +386,7 @@ def test_wrapper_with_literal_method(tmp_path: Path) -> None:
 def test_removed_path_without_method(tmp_path: Path) -> None:
     (tmp_path / "a.py").write_text('FOLLOWS = "https://api.twitch.tv/helix/users/follows"\n', encoding="utf-8")
     result = scan_paths([str(tmp_path)])
-    findings = check_sites(load_registry(), result.sites, result.problems)
+    findings = check_sites(result)
     assert [f.code for f in findings] == ["TP102"]
     assert findings[0].message.startswith("every endpoint at /helix/users/follows was removed: Get Users Follows (GET) on 2023-09-12, ")
 

@@ -1,10 +1,12 @@
-"""Command line: ``twitchpolicy check``, ``endpoints``, ``policy validate`` and ``rules``."""
+"""Command line: ``twitchpolicy check``, ``explain``, ``scopes``, ``endpoints``, ``policy validate`` and ``rules``."""
 
 from __future__ import annotations
 
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
 
 import click
 
@@ -12,8 +14,12 @@ from twitchpolicy import __version__
 from twitchpolicy.policyfile import PolicyError
 from twitchpolicy.describe import endpoint_summary, format_endpoint, format_kraken, format_oauth, format_unverified
 from twitchpolicy.registry import Endpoint, KrakenEndpoint, OAuthEndpoint, Registry, UnverifiedEndpoint, load_registry
+from twitchpolicy.checker import run_checks
+from twitchpolicy.config import Config, ConfigError, find_config, load_config, valid_selector
+from twitchpolicy.privilege import authorize_url as build_authorize_url
+from twitchpolicy.privilege import minimal_scopes
 from twitchpolicy.report import render_json, render_text
-from twitchpolicy.rules import RULES, check_sites
+from twitchpolicy.rules import RULES, rule_for
 from twitchpolicy.scan import ScanPathError, scan_paths
 
 EXIT_FINDINGS = 1
@@ -26,7 +32,7 @@ policy_option = click.option(
     multiple=True,
     type=click.Path(dir_okay=False),
     metavar="FILE",
-    help="Extra policy file (YAML) that adds or overrides endpoints and scopes. Repeatable.",
+    help="Extra policy file (YAML) that adds or overrides endpoints and scopes, or adds an SDK map. Repeatable.",
 )
 
 
@@ -57,24 +63,122 @@ def main() -> None:
     "--exclude",
     multiple=True,
     metavar="GLOB",
-    help="Skip files and folders whose name or path matches this glob, such as 'tests' or '*/mocks/*'. Repeatable.",
+    help="Skip files and folders whose name or path matches this glob, such as 'tests' or '*/mocks/*'. Repeatable; adds to the configuration's exclude.",
 )
+@click.option("--select", "select", multiple=True, metavar="CODE", help="Report only these rules: a code, a code prefix such as TP3, a rule name, or ALL. Repeatable; replaces the configuration's select.")
+@click.option("--ignore", "ignore", multiple=True, metavar="CODE", help="Do not report these rules (code, prefix or name). Repeatable; adds to the configuration's ignore.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE", help="Configuration file (pyproject.toml or twitchpolicy.toml). Default: the nearest one above the first PATH.")
+@click.option("--verbose", "-v", is_flag=True, help="Also list the Helix calls whose token kind could not be told.")
 @policy_option
-def check(paths: tuple[str, ...], output_format: str, exclude: tuple[str, ...], policy_files: tuple[str, ...]) -> None:
+def check(
+    paths: tuple[str, ...],
+    output_format: str,
+    exclude: tuple[str, ...],
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    config_file: str | None,
+    verbose: bool,
+    policy_files: tuple[str, ...],
+) -> None:
     """Scan PATHS for Twitch API calls and report misuse.
 
     Exit status: 0 when clean, 1 with findings, 2 on a usage or configuration error.
     The scanned code is parsed, never imported or run.
     """
-    registry = _registry(policy_files)
+    config = _config(config_file, paths)
+    for option, values in (("--select", select), ("--ignore", ignore)):
+        for value in values:
+            if not valid_selector(value):
+                _fail(f"invalid value for {option}: {value!r} is not a rule code, code prefix or rule name; run 'twitchpolicy rules'")
+    if select:
+        config = replace(config, select=select, extend_select=())
+    config = replace(config, ignore=config.ignore + ignore)
+    registry = _registry(config.policy + policy_files)
     try:
-        result = scan_paths(paths, exclude)
+        result = scan_paths(paths, config.exclude + exclude, registry)
     except ScanPathError as error:
         _fail(str(error))
-    findings = check_sites(registry, result.sites, result.problems)
+    outcome = run_checks(registry, result, config)
     render = render_json if output_format == "json" else render_text
-    click.echo(render(findings, result.files_scanned), nl=False)
-    sys.exit(EXIT_FINDINGS if findings else 0)
+    click.echo(render(outcome.findings, result.files_scanned, outcome.unverified, verbose), nl=False)
+    sys.exit(EXIT_FINDINGS if outcome.findings else 0)
+
+
+def _config(config_file: str | None, paths: Sequence[str]) -> Config:
+    try:
+        if config_file is not None:
+            return load_config(Path(config_file))
+        start = Path(paths[0]) if paths and Path(paths[0]).exists() else Path.cwd()
+        found = find_config(start)
+        return load_config(found) if found is not None else Config()
+    except ConfigError as error:
+        _fail(str(error))
+    raise AssertionError("unreachable")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option(
+    "--authorize-url",
+    nargs=2,
+    metavar="CLIENT_ID REDIRECT_URI",
+    help="Also print an authorization code flow URL for this client ID and redirect URI that requests exactly these scopes.",
+)
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files and folders whose name or path matches this glob. Repeatable.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE", help="Configuration file. Default: the nearest one above the first PATH.")
+@policy_option
+def scopes(
+    paths: tuple[str, ...],
+    authorize_url: tuple[str, str] | None,
+    output_format: str,
+    exclude: tuple[str, ...],
+    config_file: str | None,
+    policy_files: tuple[str, ...],
+) -> None:
+    """Print the minimal scope set that the Helix calls in PATHS need, with the endpoints that need each scope."""
+    config = _config(config_file, paths)
+    registry = _registry(config.policy + policy_files)
+    try:
+        result = scan_paths(paths, config.exclude + exclude, registry)
+    except ScanPathError as error:
+        _fail(str(error))
+    needs = minimal_scopes(registry, result)
+    url = build_authorize_url(authorize_url[0], authorize_url[1], [need.scope for need in needs]) if authorize_url else None
+    if output_format == "json":
+        document = {"scopes": [{"scope": need.scope, "endpoints": list(need.endpoints), "calls": list(need.calls)} for need in needs]}
+        if url is not None:
+            document["authorize_url"] = url
+        click.echo(json.dumps(document, indent=2))
+        return
+    if not needs:
+        click.echo("No scopes needed: no call in these paths needs a scope.")
+    width = max((len(need.scope) for need in needs), default=0)
+    for need in needs:
+        click.echo(f"{need.scope.ljust(width)}  {'; '.join(need.endpoints)}  [{', '.join(need.calls)}]")
+    if url is not None:
+        click.echo(f"\nAuthorize URL:\n{url}")
+
+
+@main.command()
+@click.argument("code")
+def explain(code: str) -> None:
+    """Print what rule CODE (a code such as TP201, or a name) reports and why, with a bad and a good example."""
+    rule = rule_for(code)
+    if rule is None:
+        _fail(f"unknown rule {code!r}; run 'twitchpolicy rules' to list them")
+    click.echo(f"{rule.code} {rule.name} ({rule.severity})\n")
+    click.echo(f"{rule.summary}\n")
+    click.echo(f"Why: {rule.rationale}\n")
+    click.echo(f"Fix: {rule.fix}\n")
+    click.echo("Bad:")
+    click.echo(_indent(rule.bad))
+    click.echo("\nGood:")
+    click.echo(_indent(rule.good))
+
+
+def _indent(text: str) -> str:
+    return "\n".join("    " + line for line in text.splitlines())
 
 
 # ---------------------------------------------------------------- endpoints
@@ -185,6 +289,6 @@ def policy_validate(files: tuple[str, ...]) -> None:
 
 @main.command("rules")
 def list_rules() -> None:
-    """List the rules of 'twitchpolicy check' with their codes and names."""
+    """List the rules of 'twitchpolicy check' with their codes, names and default severity."""
     for rule in RULES:
-        click.echo(f"{rule.code}  {rule.name:<22} {rule.summary}")
+        click.echo(f"{rule.code}  {rule.name:<30} {rule.severity:<8} {rule.summary}")

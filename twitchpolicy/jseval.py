@@ -33,9 +33,6 @@ HTTP_PACKAGES = {
     "axios": "axios", "got": "got", "ky": "ky", "ky-universal": "ky",
     "node-fetch": "fetch", "cross-fetch": "fetch", "isomorphic-fetch": "fetch", "undici": "fetch",
 }
-TWURPLE_PACKAGES = frozenset({"@twurple/auth", "@twurple/api", "@twurple/easy-bot", "twitch", "twitch-auth"})
-APP_PROVIDERS = frozenset({"AppTokenAuthProvider", "ClientCredentialsAuthProvider"})
-USER_PROVIDERS = frozenset({"RefreshingAuthProvider", "StaticAuthProvider"})
 HOST_GLOBALS = frozenset({"window", "globalThis", "self", "global", "document"})
 PARAMS_METHODS = frozenset({"append", "set"})
 STRING_METHODS = frozenset({"toString", "trim", "valueOf", "toLowerCase", "toUpperCase", "trimEnd", "trimStart"})
@@ -43,10 +40,16 @@ FRAGMENT_METHODS = frozenset({"slice", "substring", "substr", "replace", "split"
 
 
 class Evaluator:
-    """Compute values of expressions across the modules of one project, with caching."""
+    """Compute values of expressions across the modules of one project, with caching.
 
-    def __init__(self, project: JsProject):
+    ``twurple`` is the registry's twurple SDK entry (its ``modules`` and
+    ``auth``); without it, twurple auth providers and clients are not modelled.
+    """
+
+    def __init__(self, project: JsProject, twurple: object | None = None):
         self.project = project
+        self.twurple_modules = frozenset(getattr(twurple, "modules", ()))
+        self.twurple_auth = {auth.name: auth for auth in getattr(twurple, "auth", ()) if auth.call == "constructor"}
         self._cache: dict[tuple[str, int], tuple[Value, dict[tuple[str, int], Ref] | None]] = {}
         self._active: set[tuple[str, int]] = set()
         self._cycles = 0
@@ -582,7 +585,7 @@ class Evaluator:
             constructed = None
         name = module.text(constructor).rsplit(".", 1)[-1]
         global_name = constructed is None and (constructor.type == "identifier" and module.resolve(constructor) is None)
-        if isinstance(constructed, PackageValue) and constructed.package in TWURPLE_PACKAGES:
+        if isinstance(constructed, PackageValue) and constructed.package in self.twurple_modules:
             return self._twurple(module, node, constructed.name, arguments, depth)
         if isinstance(constructed, ClassValue):
             return InstanceValue(constructed.name or name, constructed)
@@ -618,20 +621,20 @@ class Evaluator:
 
     def _twurple(self, module: JsModule, node: Node, class_name: str, arguments: list[Node], depth: int) -> Value:
         origin = Ref(module, node)
-        if class_name in APP_PROVIDERS:
-            return AuthProviderValue(class_name, "app", origin)
-        if class_name in USER_PROVIDERS:
-            scopes = None
-            if class_name == "StaticAuthProvider" and len(arguments) > 2:
-                listed = self.value(module, arguments[2], depth + 1)
-                if isinstance(listed, ArrayValue):
-                    scopes = tuple(text for text in (self.string(item.module, item.node) for item in listed.items) if text)
-            return AuthProviderValue(class_name, "user", origin, scopes)
         if class_name == "ApiClient":
             options = self.value(module, arguments[0], depth + 1) if arguments else None
             provider = self.property(options, "authProvider", depth) if isinstance(options, ObjectValue) else None
             return TwurpleClientValue(provider if isinstance(provider, AuthProviderValue) else None, origin)
-        return InstanceValue(class_name)
+        auth = self.twurple_auth.get(class_name)
+        if auth is None:
+            return InstanceValue(class_name)
+        scopes = None
+        position = auth.scopes.position if auth.scopes is not None else None
+        if position is not None and position < len(arguments):
+            listed = self.value(module, arguments[position], depth + 1)
+            if isinstance(listed, ArrayValue):
+                scopes = tuple(text for text in (self.string(item.module, item.node) for item in listed.items) if text)
+        return AuthProviderValue(class_name, auth.token, origin, scopes)
 
     # -------------------------------------------------------- mutations after construction
 

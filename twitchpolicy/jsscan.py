@@ -32,10 +32,11 @@ from tree_sitter import Node
 
 from twitchpolicy.jseval import Evaluator
 from twitchpolicy.jsparse import JsModule, JsProject, unwrap, walk
+from twitchpolicy.jstwurple import scan_twurple
 from twitchpolicy.jstokens import DEVICE_GRANT, TokenTrace, TokenTracer
 from twitchpolicy.jsurls import parse_query, split_scopes, split_url_query
-from twitchpolicy.jsvalues import AuthProviderValue, HttpCall, Ref, TwurpleClientValue, URLValue
-from twitchpolicy.sites import CallSite, FileFacts, ScopeRequest, Secret, TokenEvidence, TokenRequest, mask_secret
+from twitchpolicy.jsvalues import AuthProviderValue, HttpCall, Ref, URLValue
+from twitchpolicy.sites import CallSite, FileFacts, ScopeRequest, Secret, TokenRequest, mask_secret
 from twitchpolicy.urls import UNKNOWN, parse_twitch_url
 
 TWITCH_URL = re.compile(r"""(?:https?:)?//(?:api|id)\.twitch\.tv/[^\s'"`<>()\[\]{}\\,;|]*""", re.IGNORECASE)
@@ -56,16 +57,16 @@ SECRET_WRAPPERS = frozenset(
 class JavaScriptProject:
     """The JavaScript and TypeScript files of one scan, with what is shared across them.
 
-    ``sdk_methods`` maps an SDK name (``twurple``) to its method map, keyed by
-    ``group.method`` with values that have ``.endpoint`` and ``.token``, as the
-    registry's ``sdks[name].methods`` provides.
+    ``sdks`` is the registry's SDK data by id. Its ``twurple`` entry supplies
+    the auth providers, the packages they come from and the method map, so
+    twurple calls are found only when it is given.
     """
 
-    def __init__(self, files: Iterable[tuple[str, str]] = (), sdk_methods: Mapping[str, Mapping[str, object]] | None = None):
+    def __init__(self, files: Iterable[tuple[str, str]] = (), sdks: Mapping[str, object] | None = None):
         self.parsed = JsProject()
-        self.evaluator = Evaluator(self.parsed)
+        self.twurple = (sdks or {}).get("twurple")
+        self.evaluator = Evaluator(self.parsed, self.twurple)
         self.tracer = TokenTracer(self.evaluator, self._implicit_reason)
-        self.sdk_methods = dict(sdk_methods or {})
         self._calls: dict[str, list[HttpCall]] | None = None
         self._consumed: set[tuple[str, int]] = set()
         self._implicit_authorize: str | None = None
@@ -77,7 +78,7 @@ class JavaScriptProject:
         module = self.parsed.module(path, source)
         if module is not known:
             self._calls = None
-            self.evaluator = Evaluator(self.parsed)
+            self.evaluator = Evaluator(self.parsed, self.twurple)
             self.tracer = TokenTracer(self.evaluator, self._implicit_reason)
         return module
 
@@ -130,7 +131,7 @@ def scan_javascript(path: str, source: str, project: JavaScriptProject | None = 
     module = project.module(path, source)
     facts = FileFacts()
     _scan_calls(project, module, facts)
-    _scan_twurple(project, module, facts)
+    scan_twurple(project, module, facts)
     _scan_strings(project, module, facts)
     _scan_secrets(module, facts)
     facts.reads_refresh_token = _reads_refresh_token(module, project)
@@ -193,83 +194,6 @@ def _credentials(call: HttpCall, api: str) -> tuple[str, ...]:
             continue
         found += [name for name in CREDENTIAL_NAMES if name in fields.values and name not in found]
     return tuple(found)
-
-
-# -------------------------------------------------------- twurple
-
-
-def _scan_twurple(project: JavaScriptProject, module: JsModule, facts: FileFacts) -> None:
-    """Report ``apiClient.<group>.<method>(...)`` calls and the scopes given to a StaticAuthProvider."""
-    if b"twurple" not in module.source and b"'twitch'" not in module.source and b'"twitch"' not in module.source:
-        return
-    methods = project.sdk_methods.get("twurple", {})
-    evaluator = project.evaluator
-    for node in module.nodes("new_expression") + module.nodes("call_expression"):
-        if node.type == "new_expression":
-            provider = evaluator.value(module, node)
-            if isinstance(provider, AuthProviderValue) and provider.scopes is not None:
-                line, column = module.position(node)
-                facts.scope_requests.append(ScopeRequest(module.path, line, column, provider.scopes, "twurple StaticAuthProvider", None, True))
-            continue
-        if node.type != "call_expression":
-            continue
-        callee = unwrap(node.child_by_field_name("function"))
-        if callee is None or callee.type != "member_expression":
-            continue
-        group_node = callee.child_by_field_name("object")
-        if group_node is None or group_node.type != "member_expression":
-            continue
-        client = _twurple_client(evaluator, module, group_node.child_by_field_name("object"))
-        if client is None:
-            continue
-        key = f"{evaluator.member_name(module, group_node)}.{evaluator.member_name(module, callee)}"
-        entry = methods.get(key)
-        if entry is None:
-            continue
-        line, column = module.position(node)
-        facts.sites.append(CallSite(
-            module.path, line, column, "", None, "call", module.end_line(node),
-            token=_twurple_evidence(client, getattr(entry, "token", None)), endpoint=getattr(entry, "endpoint", None), sdk="twurple",
-        ))
-
-
-def _twurple_client(evaluator: Evaluator, module: JsModule, node: Node | None) -> TwurpleClientValue | None:
-    """Return the ApiClient that ``node`` refers to, also as the callback parameter of ``asUser``/``asIntent``."""
-    if node is None:
-        return None
-    value = evaluator.value(module, node)
-    if isinstance(value, TwurpleClientValue):
-        return value
-    node = unwrap(node)
-    binding = module.resolve(node) if node is not None and node.type == "identifier" else None
-    if binding is None or binding.kind != "param" or binding.path != ("0",):
-        return None
-    function = binding.scope
-    arguments = function.parent
-    call = arguments.parent if arguments is not None else None
-    callee = call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
-    if callee is None or callee.type != "member_expression" or evaluator.member_name(module, callee) not in ("asUser", "asIntent"):
-        return None
-    owner = evaluator.value(module, callee.child_by_field_name("object"))
-    if not isinstance(owner, TwurpleClientValue):
-        return None
-    # asUser and asIntent make the calls in the callback with a user access token from the provider.
-    provider = owner.provider
-    if provider is None or provider.kind != "user":
-        provider = AuthProviderValue("ApiClient.asUser", "user", Ref(module, call))
-    return TwurpleClientValue(provider, Ref(module, call))
-
-
-def _twurple_evidence(client: TwurpleClientValue, method_token: object) -> TokenEvidence | None:
-    provider = client.provider
-    if provider is None:
-        return None
-    module = provider.origin.module
-    where = f"{module.path}:{module.position(provider.origin.node)[0]}"
-    if provider.kind == "user" and method_token == "app" and provider.class_name == "RefreshingAuthProvider":
-        # NOTE: assumes twurple fetches an app access token itself for a method the map marks app-only.
-        return TokenEvidence("app", f"app access token that twurple's RefreshingAuthProvider at {where} fetches for this method")
-    return TokenEvidence(provider.kind, f"{provider.kind} access token from twurple {provider.class_name} at {where}", provider.scopes)
 
 
 # -------------------------------------------------------- strings: mentions and authorize URLs

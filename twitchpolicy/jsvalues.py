@@ -183,7 +183,7 @@ class JsonBodyValue:
 
 @dataclass(eq=False)
 class AuthProviderValue:
-    """A twurple auth provider: ``kind`` is app or user, ``scopes`` the scope list it was given."""
+    """A twurple auth provider: ``kind`` is the token kind the SDK data gives its constructor, ``scopes`` the scope list it was given."""
 
     class_name: str
     kind: str
@@ -193,10 +193,14 @@ class AuthProviderValue:
 
 @dataclass(eq=False)
 class TwurpleClientValue:
-    """A twurple ``ApiClient`` with its auth provider, None when the provider could not be read."""
+    """A twurple ``ApiClient`` with its auth provider, None when the provider could not be read.
+
+    ``user_context`` is True for the client that ``asUser`` and ``asIntent`` pass to their callback.
+    """
 
     provider: AuthProviderValue | None
     origin: Ref
+    user_context: bool = False
 
 
 Value = Union[

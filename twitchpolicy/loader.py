@@ -23,6 +23,11 @@ from twitchpolicy.registry import (
     Registry,
     Scope,
     ScopeRequirement,
+    Sdk,
+    SdkArgument,
+    SdkAuth,
+    SdkCondition,
+    SdkMethod,
     UserGrant,
     UnverifiedEndpoint,
     UserTokenPolicy,
@@ -32,7 +37,7 @@ from twitchpolicy.registry import (
 
 def bundled_policy_files() -> list[Path]:
     root = bundled_policy_dir()
-    return sorted(root.glob("*.yaml")) + sorted((root / "helix").glob("*.yaml"))
+    return sorted(root.glob("*.yaml")) + sorted((root / "helix").glob("*.yaml")) + sorted((root / "sdk").glob("*.yaml"))
 
 
 @lru_cache(maxsize=8)
@@ -49,6 +54,17 @@ def load(extra_files: tuple[str, ...], validate_bundled: bool) -> Registry:
         if Path(path).resolve() not in bundled_resolved:
             builder.read(Path(path), bundled=False, validate=True)
     return builder.build()
+
+
+@lru_cache(maxsize=None)
+def _read_bundled_file(path: Path, display_name: str) -> tuple[Any, LineMap, list[Problem]]:
+    """Parse a bundled policy file once per process.
+
+    Each load with a new set of extra files reads every bundled file again, and parsing
+    them is most of the cost. The builder never changes the parsed data, so registries
+    can share it.
+    """
+    return read_policy_file(path, display_name=display_name)
 
 
 def _find_value(data: Any, value: Any, path: tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
@@ -115,6 +131,18 @@ def _auth(data: Mapping[str, Any]) -> Auth:
     return Auth(user=user, app=app, jwt_role=jwt_role, none="none" in data)
 
 
+def _sdk_argument(data: Mapping[str, Any] | None) -> SdkArgument | None:
+    if data is None:
+        return None
+    return SdkArgument(data.get("position"), data.get("keyword"))
+
+
+def _sdk_condition(data: Mapping[str, Any] | None) -> SdkCondition | None:
+    if data is None:
+        return None
+    return SdkCondition(data.get("position"), data.get("keyword"), data["value"])
+
+
 class _Builder:
     """Collects entries from several files, then checks what the schema cannot."""
 
@@ -132,6 +160,9 @@ class _Builder:
         self.kraken_lines: dict[str, tuple[str, int]] = {}
         self.unverified: dict[str, UnverifiedEndpoint] = {}
         self.unverified_lines: dict[str, tuple[str, int]] = {}
+        self.sdks: dict[str, Sdk] = {}
+        self.sdk_lines: dict[str, tuple[str, int]] = {}
+        self.sdk_locations: dict[str, tuple[str, LineMap]] = {}
         self.kraken_shutdown_on: str | None = None
         self.kraken_reference: str | None = None
         self.endpoint_locations: dict[str, tuple[str, tuple[Any, ...], LineMap, Mapping[str, Any]]] = {}
@@ -142,7 +173,10 @@ class _Builder:
             file = "policy/" + path.relative_to(bundled_policy_dir()).as_posix()
         self.files.append(file)
 
-        data, lines, problems = read_policy_file(path, display_name=file)
+        if bundled:
+            data, lines, problems = _read_bundled_file(path, file)
+        else:
+            data, lines, problems = read_policy_file(path, display_name=file)
         self.problems += problems
         if data is None:
             return
@@ -161,6 +195,8 @@ class _Builder:
             self._add_kraken(data["kraken"], file, lines)
         for index, raw in enumerate(data.get("unverified", ())):
             self._add_unverified(raw, file, lines, ("unverified", index))
+        if "sdk" in data:
+            self._add_sdk(data["sdk"], file, lines)
 
     def _add_unverified(self, raw: Mapping[str, Any], file: str, lines: LineMap, path: tuple[Any, ...]) -> None:
         if not self._claim(self.unverified_lines, "unverified endpoint id", raw["id"], file, lines, path):
@@ -277,6 +313,38 @@ class _Builder:
                 note=item.get("note"),
             )
 
+    def _add_sdk(self, raw: Mapping[str, Any], file: str, lines: LineMap) -> None:
+        """Add one SDK map. :meth:`_check_sdks` checks its endpoint ids once every file is read."""
+        if not self._claim(self.sdk_lines, "SDK id", raw["id"], file, lines, ("sdk",)):
+            return
+        auth = []
+        first_lines: dict[tuple[str, str, str], int] = {}
+        for index, item in enumerate(raw["auth"]):
+            entry = SdkAuth(item["name"], item["call"], item["token"], _sdk_argument(item.get("scopes")), _sdk_condition(item.get("unless")))
+            key = (entry.name, entry.call, entry.token)
+            path = ("sdk", "auth", index)
+            if key in first_lines:
+                message = f"duplicate auth entry {entry.name!r} ({entry.call}, {entry.token} token); first defined on line {first_lines[key]}"
+                self.problems.append(Problem(file, lines.line_of(path), format_path(path), message))
+                continue
+            first_lines[key] = lines.line_of(path)
+            auth.append(entry)
+        methods = {
+            name: SdkMethod(name, item["endpoint"], item.get("token"), item.get("note"))
+            for name, item in raw["methods"].items()
+        }
+        self.sdks[raw["id"]] = Sdk(
+            id=raw["id"],
+            name=raw["name"],
+            language=raw["language"],
+            versions=raw["versions"],
+            modules=tuple(raw["modules"]),
+            source=raw["source"],
+            auth=tuple(auth),
+            methods=MappingProxyType(methods),
+        )
+        self.sdk_locations[raw["id"]] = (file, lines)
+
     # ------------------------------------------------------------ checks beyond the schema
 
     def _check(self) -> None:
@@ -285,6 +353,7 @@ class _Builder:
         self._check_scopes()
         self._check_oauth()
         self._check_kraken()
+        self._check_sdks()
 
     def _endpoint_problem(self, endpoint: Endpoint, message: str, field: tuple[Any, ...] = (), value: Any = None) -> None:
         """Report a problem on ``endpoint``, at ``field`` or at the first place ``value`` appears in the entry."""
@@ -382,6 +451,15 @@ class _Builder:
                 )
             routes[route] = entry.id
 
+    def _check_sdks(self) -> None:
+        for sdk in self.sdks.values():
+            file, lines = self.sdk_locations[sdk.id]
+            for method in sdk.methods.values():
+                if method.endpoint not in self.endpoints:
+                    path = ("sdk", "methods", method.name, "endpoint")
+                    message = f"unknown endpoint id {method.endpoint!r}; use an id that 'twitchpolicy endpoints' lists"
+                    self.problems.append(Problem(file, lines.line_of(path), format_path(path), message))
+
     def build(self) -> Registry:
         if not self.problems:
             self._check()
@@ -400,6 +478,7 @@ class _Builder:
             kraken_reference=self.kraken_reference,
             files=tuple(self.files),
             unverified=tuple(self.unverified.values()),
+            sdks=MappingProxyType(dict(self.sdks)),
             _by_id=MappingProxyType(dict(self.endpoints)),
             _by_path=MappingProxyType({path: tuple(entries) for path, entries in by_path.items()}),
         )

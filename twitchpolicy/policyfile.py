@@ -177,6 +177,12 @@ def schema_problems(data: Any, lines: LineMap, file: str) -> list[Problem]:
                     message = f"unknown field; allowed fields are {allowed}"
                     problems.append(Problem(file, lines.line_of(key_path), format_path(key_path), message))
                 continue
+            if "propertyNames" in leaf.absolute_schema_path:
+                # The failing instance is the key itself, so point at the key's own line.
+                key_path = path + (leaf.instance,)
+                message = f"invalid name {leaf.instance!r}; it must match {leaf.validator_value}"
+                problems.append(Problem(file, lines.line_of(key_path), format_path(key_path), message))
+                continue
             problems.append(Problem(file, lines.line_of(path), format_path(path), _describe(leaf)))
     return problems
 
@@ -203,7 +209,7 @@ def _describe(error: jsonschema.ValidationError) -> str:
         others = ", ".join(sorted(repr(kind) for kind in instance if kind != "none"))
         return f"token kind 'none' cannot be combined with {others}"
     if error.validator == "minProperties" and len(error.path) == 0:
-        return "the file has no section; add endpoints, scopes, oauth or kraken"
+        return "the file has no section; add endpoints, scopes, oauth, kraken or sdk"
     if error.validator == "const":
         return f"invalid value {instance!r}; expected {error.validator_value!r}"
     if isinstance(instance, (datetime.date, datetime.datetime)):

@@ -11,6 +11,7 @@ import ast
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote_plus
 
 from twitchpolicy.sites import CallSite
 from twitchpolicy.urls import UNKNOWN, parse_twitch_url
@@ -38,14 +39,31 @@ def module_name(path: str) -> tuple[str, ...]:
 
 
 class Scope:
-    """Names assigned once in the enclosing function, and the enclosing class."""
+    """The context an expression is evaluated in.
 
-    def __init__(self, class_name: str | None = None, local: dict[str, ast.expr] | None = None):
+    ``local`` maps names assigned once in the enclosing function to their value;
+    ``function`` is that function; ``bindings`` map its parameters to the
+    argument a caller passed, with the caller's module and scope, when a call
+    inside a wrapper function is evaluated for one of its callers.
+    """
+
+    def __init__(
+        self,
+        class_name: str | None = None,
+        local: dict[str, ast.expr] | None = None,
+        function: ast.FunctionDef | ast.AsyncFunctionDef | None = None,
+        bindings: dict[str, tuple[PythonModule, ast.expr, Scope]] | None = None,
+    ):
         self.class_name = class_name
         self.local = local or {}
+        self.function = function
+        self.bindings = bindings or {}
 
     def for_class(self) -> Scope:
         return Scope(self.class_name)
+
+    def with_bindings(self, bindings: dict[str, tuple[PythonModule, ast.expr, Scope]]) -> Scope:
+        return Scope(self.class_name, self.local, self.function, bindings)
 
 
 class PythonModule:
@@ -72,6 +90,11 @@ class PythonModule:
         self.star_imports: list[tuple[tuple[str, ...], int]] = []
         self.star_links: list[PythonModule] = []
         self.http_imports: dict[str, str] = {}
+        self.class_nodes: dict[str, ast.ClassDef] = {}
+        self.class_methods: dict[str, dict[str, ast.FunctionDef | ast.AsyncFunctionDef]] = {}
+        self.functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+        self.function_links: dict[str, PythonModule] = {}
+        self.name_links: dict[str, PythonModule] = {}
         self._collect()
 
     # -------------------------------------------------------- collection
@@ -90,7 +113,13 @@ class PythonModule:
             self._collect_http_name(node)
         for statement in self.tree.body:
             _collect_assignment(statement, self.constants)
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self.functions[statement.name] = statement
             if isinstance(statement, ast.ClassDef):
+                self.class_nodes[statement.name] = statement
+                self.class_methods[statement.name] = {
+                    item.name: item for item in statement.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
+                }
                 self.classes[statement.name] = _class_attributes(statement)
                 self.class_bases[statement.name] = [name for name in map(_call_name, statement.bases) if name]
             elif isinstance(statement, (ast.Import, ast.ImportFrom)):
@@ -205,12 +234,78 @@ class PythonModule:
             if template is None:
                 return None
             return self._brace_format(template, node, scope, consumed, depth)
+        if isinstance(func, ast.Attribute) and func.attr == "join" and len(node.args) == 1:
+            separator = self.evaluate(func.value, scope, consumed, depth + 1)
+            items = self._sequence(node.args[0], scope, depth)
+            if separator is None or items is None:
+                return None
+            return separator.join(self._argument_text(item, scope, consumed, depth) for item in items)
         name = _call_name(func)
+        if name == "urlencode" and node.args:
+            return self._urlencode(node.args[0], scope, consumed, depth)
         if name == "urljoin" and len(node.args) >= 2:
             base = self.evaluate(node.args[0], scope, consumed, depth + 1)
             tail = self.evaluate(node.args[1], scope, consumed, depth + 1)
             return None if base is None or tail is None else _urljoin(base, tail)
         return None
+
+    def _sequence(self, node: ast.expr, scope: Scope, depth: int) -> list[ast.expr] | None:
+        """Return the items of a list or tuple literal, directly or through a name."""
+        for _ in range(_MAX_DEPTH - depth):
+            if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+                return list(node.elts)
+            definition = self.definition_of(node, scope)
+            if definition is None:
+                return None
+            node, scope = definition
+        return None
+
+    def definition_of(self, node: ast.expr, scope: Scope) -> tuple[ast.expr, Scope] | None:
+        """Return the value a name or ``self`` attribute was assigned, when there is one value to follow."""
+        if isinstance(node, ast.Name):
+            if node.id in scope.local:
+                return scope.local[node.id], scope
+            if node.id in self.constants:
+                return self.constants[node.id], Scope()
+            module = self.links.get(node.id)
+            if module is not None:
+                return module.constants[self.imported_names[node.id][2]], Scope()
+            for star in self.star_links:
+                if node.id in star.constants:
+                    return star.constants[node.id], Scope()
+            return None
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            owner = node.value.id
+            if owner in ("self", "cls") and scope.class_name in self.classes:
+                value = self.classes[scope.class_name].get(node.attr)
+                return (value, scope.for_class()) if value is not None else None
+            if owner in self.classes and node.attr in self.classes[owner]:
+                return self.classes[owner][node.attr], Scope(owner)
+            linked = self.links.get("module:" + owner)
+            if linked is not None and node.attr in linked.constants:
+                return linked.constants[node.attr], Scope()
+        return None
+
+    def _urlencode(self, node: ast.expr, scope: Scope, consumed: set[int], depth: int) -> str | None:
+        """Evaluate ``urlencode({...})`` with the values quoted as ``urlencode`` quotes them."""
+        for _ in range(_MAX_DEPTH - depth):
+            if isinstance(node, ast.Dict):
+                break
+            definition = self.definition_of(node, scope)
+            if definition is None:
+                return None
+            node, scope = definition
+        else:
+            return None
+        pairs = []
+        for key, value in zip(node.keys, node.values):
+            if key is None:
+                pairs.append(UNKNOWN)
+                continue
+            name = self.evaluate(key, scope, consumed, depth + 1)
+            text = self._argument_text(value, scope, consumed, depth)
+            pairs.append(f"{quote_plus(name or UNKNOWN)}={quote_plus(text, safe=UNKNOWN)}")
+        return "&".join(pairs)
 
     def _argument_text(self, node: ast.expr | None, scope: Scope, consumed: set[int], depth: int) -> str:
         value = self.evaluate(node, scope, consumed, depth + 1) if node is not None else None
@@ -251,6 +346,10 @@ class PythonModule:
         return re.sub(r"%%|%(?:\(([^)]*)\))?[-#0 +]*\d*(?:\.\d+)?[sdirfx]", replace, template)
 
     def _evaluate_name(self, name: str, scope: Scope, consumed: set[int], depth: int) -> str | None:
+        bound = scope.bindings.get(name)
+        if bound is not None:
+            module, argument, caller_scope = bound
+            return module.evaluate(argument, caller_scope, consumed, depth + 1)
         value = scope.local.get(name)
         if value is not None:
             return self._evaluate_definition(value, scope, consumed, depth)
@@ -334,7 +433,7 @@ class PythonModule:
         if isinstance(node, ast.ClassDef):
             child_scope = Scope(node.name)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            child_scope = Scope(scope.class_name, self.locals_of(node))
+            child_scope = Scope(scope.class_name, self.locals_of(node), node)
         else:
             child_scope = scope
         for child in reversed(list(ast.iter_child_nodes(node))):
@@ -354,8 +453,13 @@ def link_imports(modules: list[PythonModule]) -> None:
     for module in modules:
         for local, (source, level, original) in module.imported_names.items():
             target = module.resolve_module(source, level, index)
-            if target is not None and original in target.constants:
+            if target is None or target is module:
+                continue
+            module.name_links[local] = target
+            if original in target.constants:
                 module.links[local] = target
+            if original in target.functions:
+                module.function_links[local] = target
         for local, (source, level) in module.imported_modules.items():
             target = module.resolve_module(source, level, index)
             if target is not None:

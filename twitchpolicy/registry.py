@@ -215,6 +215,65 @@ class UnverifiedEndpoint:
 
 
 @dataclass(frozen=True)
+class SdkArgument:
+    """An argument of an SDK call: its 0-based position, not counting ``self``, and its keyword name."""
+
+    position: int | None
+    keyword: str | None
+
+
+@dataclass(frozen=True)
+class SdkCondition:
+    """An argument value that turns an SDK auth call off, such as ``authenticate_app=False``."""
+
+    position: int | None
+    keyword: str | None
+    value: Any
+
+
+@dataclass(frozen=True)
+class SdkAuth:
+    """An SDK constructor or method that sets up or obtains an access token of one kind.
+
+    ``scopes`` is the argument that lists the token's scopes, if the call takes one.
+    """
+
+    name: str
+    call: str
+    token: str
+    scopes: SdkArgument | None
+    unless: SdkCondition | None
+
+
+@dataclass(frozen=True)
+class SdkMethod:
+    """An SDK API method that calls one Helix endpoint.
+
+    ``token`` is the kind of access token the SDK always sends for this method, or None
+    when the caller's set-up decides.
+    """
+
+    name: str
+    endpoint: str
+    token: str | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class Sdk:
+    """A Twitch API client library: how it sets up tokens, and the endpoint each API method calls."""
+
+    id: str
+    name: str
+    language: str
+    versions: str
+    modules: tuple[str, ...]
+    source: str
+    auth: tuple[SdkAuth, ...]
+    methods: Mapping[str, SdkMethod]
+
+
+@dataclass(frozen=True)
 class Lookup:
     """The registry entries that a method and URL point at.
 
@@ -247,6 +306,7 @@ class Registry:
     kraken_reference: str | None
     files: tuple[str, ...]
     unverified: tuple[UnverifiedEndpoint, ...] = ()
+    sdks: Mapping[str, Sdk] = field(default_factory=lambda: MappingProxyType({}))
     _by_id: Mapping[str, Endpoint] = field(repr=False, default_factory=lambda: MappingProxyType({}))
     _by_path: Mapping[str, tuple[Endpoint, ...]] = field(repr=False, default_factory=lambda: MappingProxyType({}))
 
@@ -255,6 +315,14 @@ class Registry:
 
     def unverified_endpoint(self, endpoint_id: str) -> UnverifiedEndpoint | None:
         return next((entry for entry in self.unverified if entry.id == endpoint_id), None)
+
+    def sdk_methods(self, endpoint_id: str) -> tuple[tuple[Sdk, SdkMethod], ...]:
+        """Return every SDK method that calls the endpoint, ordered by SDK id and method name."""
+        found = []
+        for sdk_id in sorted(self.sdks):
+            sdk = self.sdks[sdk_id]
+            found += [(sdk, method) for name, method in sorted(sdk.methods.items()) if method.endpoint == endpoint_id]
+        return tuple(found)
 
     def helix_paths(self) -> tuple[str, ...]:
         return tuple(self._by_path)
@@ -322,11 +390,11 @@ def _match_templates(entries: Iterable[KrakenEndpoint], segments: tuple[str | No
 def load_registry(extra_files: Iterable[str | Path] = (), *, validate_bundled: bool = False) -> Registry:
     """Load the bundled policy files and then ``extra_files``; raise PolicyError listing every problem.
 
-    An extra file may add endpoints and scopes, and may override a bundled endpoint
-    or scope by using its id or name. Extra files always go through the JSON Schema.
-    The bundled files skip it unless ``validate_bundled`` is set, because it costs
-    about half a second and the test suite validates them. The checks beyond the
-    schema run on every load.
+    An extra file may add endpoints, scopes and SDK maps, and may override a bundled
+    endpoint or scope by using its id or name. An SDK id may be defined only once.
+    Extra files always go through the JSON Schema. The bundled files skip it unless
+    ``validate_bundled`` is set, because it costs about half a second and the test
+    suite validates them. The checks beyond the schema run on every load.
     """
     from twitchpolicy.loader import load
 

@@ -1,21 +1,26 @@
-"""Rules of ``twitchpolicy check``: each finding is a small class holding its code, name, format and arguments."""
+"""Rules of ``twitchpolicy check``: each finding is a small class holding its code, name, format and arguments.
+
+Codes are grouped by family: TP1xx endpoints, TP2xx token kinds, TP3xx scopes,
+TP4xx headers and credentials, TP9xx files and suppressions. A code never
+changes meaning once released.
+"""
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from twitchpolicy.registry import Endpoint, KrakenEndpoint, Registry
-from twitchpolicy.sites import CallSite, FileProblem
-from twitchpolicy.urls import parse_twitch_url
-
 REFERENCE = "https://dev.twitch.tv/docs/api/reference/"
+SCOPES_REFERENCE = "https://dev.twitch.tv/docs/authentication/scopes/"
 
 
 @dataclass(frozen=True)
 class Finding:
-    """Base of every finding. Subclasses set ``code``, ``name``, ``summary``, ``fix`` and ``template``."""
+    """Base of every finding. Subclasses set the class attributes; instances hold one occurrence.
+
+    ``rationale``, ``bad`` and ``good`` are what ``twitchpolicy explain`` prints.
+    ``evidence`` says why the checker believes the token kind or scope list.
+    """
 
     code: ClassVar[str]
     name: ClassVar[str]
@@ -23,6 +28,9 @@ class Finding:
     summary: ClassVar[str]
     fix: ClassVar[str]
     template: ClassVar[str]
+    rationale: ClassVar[str] = ""
+    bad: ClassVar[str] = ""
+    good: ClassVar[str] = ""
 
     path: str
     line: int
@@ -32,14 +40,19 @@ class Finding:
     method: str | None = None
     endpoint: str | None = None
     reference: str | None = None
+    end_line: int = 0
+    evidence: str | None = None
     extra: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def message(self) -> str:
         return self.template % self.args
 
-    def sort_key(self) -> tuple[str, int, int, str]:
-        return (self.path, self.line, self.column, self.code)
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.path, self.line, self.column, self.code, self.message)
+
+
+# ---------------------------------------------------------------- TP1xx endpoints
 
 
 class UnknownEndpoint(Finding):
@@ -48,6 +61,9 @@ class UnknownEndpoint(Finding):
     summary = "A Helix or OAuth path that the Twitch API does not have."
     fix = "Correct the path; the message names the closest real endpoint."
     template = "%s is not a Twitch API endpoint%s"
+    rationale = "Twitch answers 404 for a path it does not know. A typo in a path is found only when the call runs."
+    bad = 'requests.get("https://api.twitch.tv/helix/user", params={"login": login}, headers=headers)'
+    good = 'requests.get("https://api.twitch.tv/helix/users", params={"login": login}, headers=headers)'
 
 
 class RemovedEndpoint(Finding):
@@ -56,6 +72,9 @@ class RemovedEndpoint(Finding):
     summary = "A Helix endpoint that Twitch removed; calls to it fail."
     fix = "Call the replacement endpoint that the message names."
     template = "%s was removed on %s; %s"
+    rationale = "Removed endpoints answer 410 Gone or 404. Get Users Follows, for example, was removed on 2023-09-12."
+    bad = 'requests.get(HELIX + "/users/follows", params={"to_id": channel_id}, headers=headers)'
+    good = 'requests.get(HELIX + "/channels/followers", params={"broadcaster_id": channel_id}, headers=headers)'
 
 
 class RemovedPath(RemovedEndpoint):
@@ -70,6 +89,9 @@ class KrakenEndpointCall(Finding):
     summary = "A call to the Kraken v5 API, which Twitch shut down on 2022-02-28."
     fix = "Move the call to the Helix endpoint that the message names, with a Bearer token and a Client-Id header."
     template = "%s calls the Kraken v5 API, shut down on %s; %s"
+    rationale = "Every Kraken v5 endpoint stopped working on 2022-02-28. Helix replaced most of them, with other paths, ids and scopes."
+    bad = 'requests.get("https://api.twitch.tv/kraken/streams/" + channel_id, headers={"Accept": "application/vnd.twitchtv.v5+json"})'
+    good = 'requests.get("https://api.twitch.tv/helix/streams", params={"user_id": channel_id}, headers=headers)'
 
 
 class MethodNotAllowed(Finding):
@@ -78,6 +100,9 @@ class MethodNotAllowed(Finding):
     summary = "An HTTP method that the endpoint at this path does not accept."
     fix = "Use one of the methods the message lists."
     template = "%s %s is not an endpoint; this path accepts %s"
+    rationale = "Helix selects the endpoint by method and path. Another method on the same path is another endpoint, or none."
+    bad = 'requests.put(HELIX + "/clips", params={"broadcaster_id": channel_id}, headers=headers)'
+    good = 'requests.post(HELIX + "/clips", params={"broadcaster_id": channel_id}, headers=headers)'
 
 
 class WebhookTopic(Finding):
@@ -86,6 +111,212 @@ class WebhookTopic(Finding):
     summary = "A URL sent as the topic of a legacy Helix webhook; Twitch removed webhooks on 2021-09-16."
     fix = "Subscribe with Create EventSub Subscription (POST /helix/eventsub/subscriptions) to the matching subscription type."
     template = "%s is a legacy webhook topic; Twitch removed webhooks on %s; use an EventSub subscription type instead"
+    rationale = "The Helix webhooks hub and its topics were replaced by EventSub; subscriptions to the hub fail."
+    bad = '{"hub.mode": "subscribe", "hub.topic": "https://api.twitch.tv/helix/streams?user_id=1234"}'
+    good = '{"type": "stream.online", "version": "1", "condition": {"broadcaster_user_id": "1234"}, "transport": {...}}'
+
+
+# ---------------------------------------------------------------- TP2xx token kinds
+
+
+class AppTokenNotAccepted(Finding):
+    code = "TP201"
+    name = "app-token-not-accepted"
+    summary = "An app access token sent to an endpoint that needs a user access token (or an extension JWT)."
+    fix = "Send a user access token of the user the endpoint acts for, obtained with the authorization code or device code flow."
+    template = "%s does not accept an app access token; it needs %s (%s)"
+    rationale = (
+        "An app access token, from the client credentials grant, carries no user and no scopes. Endpoints that act "
+        "for a user or read private data answer 401 to it, so the call fails in production."
+    )
+    bad = 'token = requests.post(TOKEN_URL, data={"grant_type": "client_credentials", ...}).json()["access_token"]\nrequests.post(HELIX + "/clips", params={"broadcaster_id": bid}, headers={"Authorization": f"Bearer {token}", "Client-Id": CLIENT_ID})'
+    good = 'token = user_token_from_authorization_code_flow(scopes=["clips:edit"])\nrequests.post(HELIX + "/clips", params={"broadcaster_id": bid}, headers={"Authorization": f"Bearer {token}", "Client-Id": CLIENT_ID})'
+
+
+class AppTokenOnlyForExtension(AppTokenNotAccepted):
+    """TP201 for an endpoint that takes an app access token only from an extension's own client."""
+
+    template = "%s accepts an app access token only from an extension's own client; a bot or website needs %s (%s)"
+
+
+class UserTokenNotAccepted(Finding):
+    code = "TP202"
+    name = "user-token-not-accepted"
+    summary = "A user access token sent to an endpoint that needs an app access token (or an extension JWT)."
+    fix = "Request an app access token with the client credentials grant and send it to this endpoint."
+    template = "%s does not accept a user access token; it needs %s (%s)"
+    rationale = (
+        "Some endpoints act for the client itself: Get Authorization By User, extension Bits products, Drops "
+        "entitlements, conduits. They answer 401 to a user access token."
+    )
+    bad = 'requests.get(HELIX + "/authorization/users", params={"user_id": uid}, headers=user_headers)'
+    good = 'requests.get(HELIX + "/authorization/users", params={"user_id": uid}, headers=app_headers)'
+
+
+class EventSubTransportToken(Finding):
+    code = "TP203"
+    name = "eventsub-transport-token"
+    summary = "An EventSub subscription whose transport does not match the token kind."
+    fix = "Use an app access token for webhook and conduit transports, and a user access token for the websocket transport."
+    template = "%s with the %s transport needs %s, but the call sends %s (%s)"
+    rationale = (
+        "Twitch answers 400 to a websocket subscription created with an app access token and to a webhook "
+        "subscription created with a user access token."
+    )
+    bad = 'requests.post(HELIX + "/eventsub/subscriptions", json={..., "transport": {"method": "websocket", "session_id": sid}}, headers=app_headers)'
+    good = 'requests.post(HELIX + "/eventsub/subscriptions", json={..., "transport": {"method": "websocket", "session_id": sid}}, headers=user_headers)'
+
+
+class AppTokenLimited(Finding):
+    code = "TP204"
+    name = "app-token-limited"
+    severity = "warning"
+    summary = "An app access token sent to an endpoint that then returns only part of its data."
+    fix = "Send a user access token with the scope the message names if the code needs the full response."
+    template = "%s with an app access token returns %s (%s)"
+    rationale = "Get Channel Followers, for example, answers an app access token with the total only and an empty list."
+    bad = 'requests.get(HELIX + "/channels/followers", params={"broadcaster_id": bid}, headers=app_headers)'
+    good = 'requests.get(HELIX + "/channels/followers", params={"broadcaster_id": bid}, headers=moderator_headers)'
+
+
+# ---------------------------------------------------------------- TP3xx scopes
+
+
+class MissingScope(Finding):
+    code = "TP301"
+    name = "missing-scope"
+    summary = "A call whose endpoint needs a scope that the code never requests."
+    fix = "Add the scope to the authorization request (authorize URL, device code request or SDK authenticator)."
+    template = "%s needs scope %s, which the code never requests (requested: %s)"
+    rationale = (
+        "A user access token carries only the scopes the user granted when the code asked for them. An endpoint "
+        "whose scope is missing answers 401 `Missing scope`."
+    )
+    bad = 'AUTH_URL = "https://id.twitch.tv/oauth2/authorize?response_type=code&scope=chat:read"\nrequests.post(HELIX + "/clips", ...)'
+    good = 'AUTH_URL = "https://id.twitch.tv/oauth2/authorize?response_type=code&scope=chat:read+clips:edit"\nrequests.post(HELIX + "/clips", ...)'
+
+
+class UnusedScope(Finding):
+    code = "TP302"
+    name = "unused-scope"
+    severity = "warning"
+    summary = "A requested scope that no call in the code needs."
+    fix = "Remove the scope from the request; ask users for the least access the code needs."
+    template = "scope %s is requested but no call in the scanned code needs it"
+    rationale = (
+        "Users see every requested scope on the consent screen, and a leaked token can do everything its scopes "
+        "allow. Scopes used only by EventSub, chat or extensions are not reported, because the checker cannot see those uses."
+    )
+    bad = 'scope = "user:read:email channel:manage:broadcast"  # the code only reads the user'
+    good = 'scope = "user:read:email"'
+
+
+class LegacyScope(Finding):
+    code = "TP303"
+    name = "legacy-scope"
+    summary = "A Kraken v5 or retired scope name; Twitch no longer grants it."
+    fix = "Request the replacement scope that the message names."
+    template = "scope %s is a retired %s scope; %s"
+    rationale = "Kraken v5 scope names such as channel_subscriptions stopped working with Kraken on 2022-02-28."
+    bad = 'scope = "channel_subscriptions user_read"'
+    good = 'scope = "channel:read:subscriptions user:read:email"'
+
+
+class UnknownScope(Finding):
+    code = "TP304"
+    name = "unknown-scope"
+    summary = "A requested scope name that Twitch does not define."
+    fix = "Correct the scope name; the message names the closest real scope."
+    template = "scope %s is not a Twitch scope%s"
+    rationale = "Twitch rejects an authorization request with an invalid scope, so no user can log in."
+    bad = 'scope = "channel:read:subscription"'
+    good = 'scope = "channel:read:subscriptions"'
+
+
+class ScopesWithClientCredentials(Finding):
+    code = "TP305"
+    name = "scopes-with-client-credentials"
+    summary = "Scopes sent with a client_credentials token request; an app access token never carries them."
+    fix = "Remove the scopes; request them from the user with the authorization code or device code flow."
+    template = "the client_credentials request sends scopes %s, but an app access token never carries scopes"
+    rationale = "Twitch ignores scopes on a client credentials request. Code that sends them usually expects the app token to act for a user, which it cannot."
+    bad = 'requests.post(TOKEN_URL, data={"grant_type": "client_credentials", "scope": "clips:edit", ...})'
+    good = 'requests.post(TOKEN_URL, data={"grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": SECRET})'
+
+
+# ---------------------------------------------------------------- TP4xx headers and credentials
+
+
+class MissingClientId(Finding):
+    code = "TP401"
+    name = "missing-client-id"
+    summary = "A Helix call without a Client-Id header."
+    fix = "Send the Client-Id header with the client ID the token was issued to."
+    template = "%s is called without a Client-Id header"
+    rationale = "Helix answers 401 `Client ID is missing` to a call without the Client-Id header, even with a valid token."
+    bad = 'requests.get(HELIX + "/users", headers={"Authorization": f"Bearer {token}"})'
+    good = 'requests.get(HELIX + "/users", headers={"Authorization": f"Bearer {token}", "Client-Id": CLIENT_ID})'
+
+
+class MissingAuthorization(Finding):
+    code = "TP402"
+    name = "missing-authorization"
+    summary = "A Helix call that sends no Authorization header; Helix has required a token on every call since 2020-04-30."
+    fix = "Send `Authorization: Bearer <token>` with an app or user access token."
+    template = "%s is called without an Authorization header; Helix requires a token on every call"
+    rationale = "Since 2020-04-30 Helix rejects calls that send only a Client-Id, with 401 `OAuth token is missing`."
+    bad = 'requests.get(HELIX + "/streams", params={"user_login": login}, headers={"Client-Id": CLIENT_ID})'
+    good = 'requests.get(HELIX + "/streams", params={"user_login": login}, headers={"Client-Id": CLIENT_ID, "Authorization": f"Bearer {token}"})'
+
+
+class OAuthPrefix(Finding):
+    code = "TP403"
+    name = "oauth-prefix"
+    summary = "The Kraken-era `OAuth` prefix in a Helix Authorization header; Helix wants `Bearer`."
+    fix = "Write `Authorization: Bearer <token>`. Only the OAuth validate endpoint takes the `OAuth` prefix."
+    template = "%s is called with `Authorization: OAuth ...`; Helix expects `Bearer`"
+    rationale = "Helix answers 401 `OAuth token is missing` to the `OAuth` prefix, because it reads only Bearer tokens."
+    bad = 'headers = {"Authorization": f"OAuth {token}", "Client-Id": CLIENT_ID}'
+    good = 'headers = {"Authorization": f"Bearer {token}", "Client-Id": CLIENT_ID}'
+
+
+class CredentialsInRequest(Finding):
+    code = "TP404"
+    name = "credentials-in-url"
+    summary = "A token or client secret sent in a Helix URL query string or body instead of the Authorization header."
+    fix = "Send the token in the Authorization header; never put credentials in a URL."
+    template = "%s sends %s in the %s; Helix reads tokens only from the Authorization header"
+    rationale = (
+        "Helix ignores an access_token or oauth_token parameter, so the call fails with 401. URLs also end up in "
+        "logs and proxies, which leaks the credential."
+    )
+    bad = 'requests.get(HELIX + "/users", params={"access_token": token}, headers={"Client-Id": CLIENT_ID})'
+    good = 'requests.get(HELIX + "/users", headers={"Authorization": f"Bearer {token}", "Client-Id": CLIENT_ID})'
+
+
+class HardcodedSecret(Finding):
+    code = "TP405"
+    name = "hardcoded-secret"
+    summary = "A client secret or access token written as a literal in source."
+    fix = "Read the value from the environment or a secret store, and revoke the exposed one."
+    template = "%s %s is written in source as %s"
+    rationale = "Secrets in source leak through version control, forks and logs. A leaked client secret lets anyone mint app access tokens for the client."
+    bad = 'CLIENT_SECRET = "<30 letters and digits>"'
+    good = 'CLIENT_SECRET = os.environ["TWITCH_CLIENT_SECRET"]'
+
+
+class RefreshTokenDiscarded(Finding):
+    code = "TP406"
+    name = "refresh-token-discarded"
+    summary = "A user access token obtained without keeping its refresh token, so the user must log in again every few hours."
+    fix = "Store the response's refresh_token and use it with the refresh_token grant when a call answers 401."
+    template = "the %s token request's refresh_token is never read; the user access token expires in about four hours"
+    rationale = "User access tokens from the authorization code and device code flows expire after about four hours. Without the refresh token the user must authorize again."
+    bad = 'token = requests.post(TOKEN_URL, data={"grant_type": "authorization_code", ...}).json()["access_token"]'
+    good = 'body = requests.post(TOKEN_URL, data={"grant_type": "authorization_code", ...}).json()\nstore(body["access_token"], body["refresh_token"])'
+
+
+# ---------------------------------------------------------------- TP9xx files and suppressions
 
 
 class ParseError(Finding):
@@ -94,6 +325,9 @@ class ParseError(Finding):
     summary = "A Python file that could not be parsed; it was searched as text only."
     fix = "Fix the syntax error, or skip the file with --exclude."
     template = "%s"
+    rationale = "The checker reads Python through its syntax tree. A file that does not parse is searched for Twitch URLs as text, which finds less."
+    bad = "def handler(:"
+    good = "def handler():"
 
 
 class ReadError(Finding):
@@ -102,120 +336,54 @@ class ReadError(Finding):
     summary = "A source file that could not be read, so it was not checked."
     fix = "Make the file readable, or skip it with --exclude."
     template = "%s"
+    rationale = "A file the checker cannot read may hide calls it would report."
+    bad = "chmod 000 bot/api.py"
+    good = "chmod 644 bot/api.py"
+
+
+class UnusedSuppression(Finding):
+    code = "TP903"
+    name = "unused-suppression"
+    severity = "warning"
+    summary = "A `twitchpolicy: ignore` comment that suppresses no finding."
+    fix = "Remove the comment, or correct its code."
+    template = "suppression %s matches no finding"
+    rationale = "A stale suppression hides the next real finding on that line."
+    bad = 'requests.get(HELIX + "/users", headers=headers)  # twitchpolicy: ignore[TP201]'
+    good = 'requests.get(HELIX + "/users", headers=headers)'
 
 
 RULES: tuple[type[Finding], ...] = (
-    UnknownEndpoint, RemovedEndpoint, KrakenEndpointCall, MethodNotAllowed, WebhookTopic, ParseError, ReadError,
+    UnknownEndpoint,
+    RemovedEndpoint,
+    KrakenEndpointCall,
+    MethodNotAllowed,
+    WebhookTopic,
+    AppTokenNotAccepted,
+    UserTokenNotAccepted,
+    EventSubTransportToken,
+    AppTokenLimited,
+    MissingScope,
+    UnusedScope,
+    LegacyScope,
+    UnknownScope,
+    ScopesWithClientCredentials,
+    MissingClientId,
+    MissingAuthorization,
+    OAuthPrefix,
+    CredentialsInRequest,
+    HardcodedSecret,
+    RefreshTokenDiscarded,
+    ParseError,
+    ReadError,
+    UnusedSuppression,
 )
-WEBHOOK_HUB = "subscribe-to-unsubscribe-from-events"
 
 
-def _endpoint_names(registry: Registry, ids: tuple[str, ...]) -> str:
-    labels = []
-    for endpoint_id in ids:
-        endpoint = registry.endpoint(endpoint_id)
-        labels.append(endpoint.label if endpoint is not None else endpoint_id)
-    return " or ".join(labels)
-
-
-def _replacement_text(registry: Registry, ids: tuple[str, ...]) -> str:
-    if not ids:
-        return "Helix has no replacement"
-    return "use " + _endpoint_names(registry, ids)
-
-
-def check_sites(registry: Registry, sites: list[CallSite], problems: list[FileProblem]) -> list[Finding]:
-    """Return the findings for the scanned call sites and files, sorted by path, line, column and code."""
-    findings: list[Finding] = []
-    for problem in problems:
-        rule = ParseError if problem.kind == "parse" else ReadError
-        findings.append(rule(problem.path, problem.line, problem.column, (problem.message,)))
-    for site in sites:
-        finding = check_site(registry, site)
-        if finding is not None:
-            findings.append(finding)
-    return sorted(findings, key=Finding.sort_key)
-
-
-def check_site(registry: Registry, site: CallSite) -> Finding | None:
-    parsed = parse_twitch_url(site.url)
-    if parsed is None or parsed.is_base:
-        return None
-    where = dict(path=site.path, line=site.line, column=site.column, url=parsed.path, method=site.method)
-    lookup = registry.lookup(site.method, site.url)
-    if parsed.api == "kraken":
-        return _kraken_finding(registry, site, lookup.path_entries, where)
-    if site.kind == "webhook-topic" and parsed.api == "helix":
-        hub = registry.endpoint(WEBHOOK_HUB)
-        removed_on = hub.removed_on if hub is not None and hub.removed_on else "2021-09-16"
-        reference = hub.reference if hub is not None else REFERENCE
-        return WebhookTopic(args=(parsed.path, removed_on), endpoint=WEBHOOK_HUB, reference=reference, **where)
-    if not parsed.is_complete:
-        return None
-    if lookup.unverified:
-        return None
-    if not lookup.path_entries:
-        return UnknownEndpoint(args=(parsed.path, _suggestion(registry, parsed.api, parsed.path)), reference=REFERENCE, **where)
-    live = [entry for entry in lookup.path_entries if getattr(entry, "status", "live") != "removed"]
-    if site.method is not None and lookup.entry is None and live:
-        allowed = ", ".join(sorted({entry.method for entry in live}))
-        return MethodNotAllowed(args=(site.method, parsed.path, allowed), reference=_reference_of(live[0]), **where)
-    if lookup.entry is not None:
-        return _removed_finding(registry, [lookup.entry], where)
-    if site.method is None and not live:
-        return _removed_finding(registry, list(lookup.path_entries), where)
-    if site.method is not None and not live:
-        return _removed_finding(registry, list(lookup.path_entries), where)
+def rule_for(code_or_name: str) -> type[Finding] | None:
+    """Find a rule by its code (case-insensitive) or its name."""
+    wanted = code_or_name.strip()
+    for rule in RULES:
+        if rule.code.lower() == wanted.lower() or rule.name == wanted.lower():
+            return rule
     return None
-
-
-def _removed_finding(registry: Registry, entries: list, where: dict) -> Finding | None:
-    """Report removed endpoints; when the method is unknown, every removed endpoint at the path is named."""
-    removed = [entry for entry in entries if isinstance(entry, Endpoint) and entry.status == "removed"]
-    if not removed:
-        return None
-    first = removed[0]
-    if len(removed) == 1:
-        label, date = first.label, first.removed_on or "an unknown date"
-        return RemovedEndpoint(args=(label, date, _replacement_text(registry, first.replaced_by)), endpoint=first.id, reference=first.reference, **where)
-    names = ", ".join(f"{entry.name} ({entry.method}) on {entry.removed_on}" for entry in removed)
-    replacements = tuple(dict.fromkeys(target for entry in removed for target in entry.replaced_by))
-    return RemovedPath(
-        args=(where["url"], names, _replacement_text(registry, replacements)),
-        reference=first.reference,
-        **where,
-    )
-
-
-def _reference_of(entry: object) -> str | None:
-    return getattr(entry, "reference", None)
-
-
-def _kraken_finding(registry: Registry, site: CallSite, entries: tuple[KrakenEndpoint, ...], where: dict) -> Finding:
-    chosen = [entry for entry in entries if site.method is None or entry.method == site.method]
-    shutdown = registry.kraken_shutdown_on or "2022-02-28"
-    if chosen:
-        entry = chosen[0]
-        label = entry.label
-        advice = _replacement_text(registry, entry.replaced_by)
-        return KrakenEndpointCall(args=(label, shutdown, advice), endpoint=entry.id, reference=entry.reference, **where)
-    label = f"{site.method} {where['url']}" if site.method else where["url"]
-    return KrakenEndpointCall(
-        args=(label, shutdown, "see the Helix reference for its replacement"), reference=registry.kraken_reference, **where
-    )
-
-
-def _suggestion(registry: Registry, api: str, path: str) -> str:
-    """Name the closest known path; when that is a removed endpoint, name its replacement instead."""
-    if api != "helix":
-        close = difflib.get_close_matches(path.lower(), [entry.path for entry in registry.oauth_endpoints], n=1, cutoff=0.6)
-        return f"; did you mean {close[0]}?" if close else ""
-    close = difflib.get_close_matches(path.lower(), registry.helix_paths(), n=1, cutoff=0.6)
-    if not close:
-        return ""
-    entries = [endpoint for endpoint in registry.endpoints if endpoint.path.lower() == close[0]]
-    live = [endpoint.name for endpoint in entries if endpoint.status != "removed"]
-    if live:
-        return f"; did you mean {close[0]} ({', '.join(dict.fromkeys(live))})?"
-    removed = entries[0]
-    return f"; the closest, {removed.label}, was removed on {removed.removed_on}; {_replacement_text(registry, removed.replaced_by)}"

@@ -16,8 +16,10 @@ from pathlib import Path
 
 from twitchpolicy.jsparse import SUFFIXES as JAVASCRIPT_SUFFIXES
 from twitchpolicy.jsscan import JavaScriptProject, scan_javascript
-from twitchpolicy.pyscan import PythonModule, link_imports
-from twitchpolicy.sites import CallSite, FileFacts, FileProblem
+from twitchpolicy.pycalls import scan_python
+from twitchpolicy.registry import Registry
+from twitchpolicy.pyscan import PythonModule
+from twitchpolicy.sites import CallSite, FileFacts, FileProblem, ScopeRequest, Secret, TokenRequest
 from twitchpolicy.textscan import collect_constants, scan_text
 
 PYTHON_SUFFIXES = (".py", ".pyi")
@@ -33,12 +35,21 @@ EXCLUDED_DIRS = frozenset(
 
 @dataclass
 class ScanResult:
-    """What a scan found. ``facts`` maps each JavaScript or TypeScript file to its records, whose sites are also in ``sites``."""
-
     sites: list[CallSite] = field(default_factory=list)
     problems: list[FileProblem] = field(default_factory=list)
     files_scanned: int = 0
-    facts: dict[str, FileFacts] = field(default_factory=dict)
+    scope_requests: list[ScopeRequest] = field(default_factory=list)
+    token_requests: list[TokenRequest] = field(default_factory=list)
+    secrets: list[Secret] = field(default_factory=list)
+    refresh_token_read: bool = False
+    sources: dict[str, str] = field(default_factory=dict)
+
+    def add(self, facts: FileFacts) -> None:
+        self.sites += facts.sites
+        self.scope_requests += facts.scope_requests
+        self.token_requests += facts.token_requests
+        self.secrets += facts.secrets
+        self.refresh_token_read = self.refresh_token_read or facts.reads_refresh_token
 
 
 class ScanPathError(Exception):
@@ -95,8 +106,11 @@ def iter_source_files(paths: Iterable[str], exclude: Iterable[str] = ()) -> Iter
                     yield path
 
 
-def scan_paths(paths: Iterable[str], exclude: Iterable[str] = ()) -> ScanResult:
-    """Scan every source file under ``paths``, less the ``exclude`` globs, and return the Twitch call sites found."""
+def scan_paths(paths: Iterable[str], exclude: Iterable[str] = (), registry: Registry | None = None) -> ScanResult:
+    """Scan every source file under ``paths``, less the ``exclude`` globs, and return the Twitch call sites found.
+
+    The ``registry`` supplies the SDK maps; without it, SDK calls are not found.
+    """
     result = ScanResult()
     modules: list[PythonModule] = []
     text_files: list[tuple[str, str]] = []
@@ -107,6 +121,7 @@ def scan_paths(paths: Iterable[str], exclude: Iterable[str] = ()) -> ScanResult:
         except OSError as error:
             result.problems.append(FileProblem(str(path), 1, 1, f"cannot read file: {error.strerror or error}", "read"))
             continue
+        result.sources[str(path)] = source
         if path.suffix not in PYTHON_SUFFIXES:
             text_files.append((str(path), source))
             continue
@@ -116,19 +131,15 @@ def scan_paths(paths: Iterable[str], exclude: Iterable[str] = ()) -> ScanResult:
         else:
             modules.append(module)
 
-    link_imports(modules)
-    consumed: set[int] = set()
-    for module in modules:
-        result.sites += module.find_calls(consumed)
-    for module in modules:
-        result.sites += module.find_mentions(consumed)
+    for facts in scan_python(modules, registry).values():
+        result.add(facts)
 
     constants = collect_constants(source for path, source in text_files if not path.endswith(PYTHON_SUFFIXES))
-    javascript = JavaScriptProject((path, source) for path, source in text_files if path.endswith(JAVASCRIPT_SUFFIXES))
+    javascript_files = [(path, source) for path, source in text_files if path.endswith(JAVASCRIPT_SUFFIXES)]
+    javascript = JavaScriptProject(javascript_files, registry.sdks if registry is not None else None)
     for path, source in text_files:
         if path.endswith(JAVASCRIPT_SUFFIXES):
-            result.facts[path] = scan_javascript(path, source, javascript)
-            result.sites += result.facts[path].sites
+            result.add(scan_javascript(path, source, javascript))
         else:
             result.sites += scan_text(path, source, constants)
     return result

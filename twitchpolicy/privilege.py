@@ -1,0 +1,64 @@
+"""Least privilege: the smallest scope set that the scanned code's Helix calls need, and an authorize URL asking for it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from twitchpolicy.checker import endpoint_of
+from twitchpolicy.registry import Endpoint, Registry
+from twitchpolicy.scan import ScanResult
+from twitchpolicy.sites import APP
+
+AUTHORIZE_URL = "https://id.twitch.tv/oauth2/authorize"
+
+
+@dataclass(frozen=True)
+class ScopeNeed:
+    """One scope of the minimal set, with the endpoints that need it and the calls that reach them."""
+
+    scope: str
+    endpoints: tuple[str, ...]
+    calls: tuple[str, ...]
+
+
+def minimal_scopes(registry: Registry, result: ScanResult) -> list[ScopeNeed]:
+    """Choose scopes for every call made with a user access token (or an unknown kind) to a live endpoint.
+
+    Every ``all_of`` scope is needed. Of an ``any_of`` set, a scope already chosen
+    for another call is preferred, then the first one, which the reference lists
+    with the least access (read before manage).
+    """
+    calls: list[tuple[Endpoint, str]] = []
+    for site in result.sites:
+        endpoint = endpoint_of(registry, site)
+        if endpoint is None or endpoint.status == "removed" or endpoint.auth.user is None:
+            continue
+        if site.token is not None and site.token.kind == APP:
+            continue
+        calls.append((endpoint, f"{site.path}:{site.line}"))
+
+    chosen: dict[str, tuple[list[str], list[str]]] = {}
+
+    def choose(scope: str, endpoint: Endpoint, place: str) -> None:
+        endpoints, places = chosen.setdefault(scope, ([], []))
+        if endpoint.label not in endpoints:
+            endpoints.append(endpoint.label)
+        if place not in places:
+            places.append(place)
+
+    for endpoint, place in calls:
+        for scope in endpoint.auth.user.scopes.all_of:
+            choose(scope, endpoint, place)
+    for endpoint, place in calls:
+        alternatives = endpoint.auth.user.scopes.any_of
+        if alternatives:
+            scope = next((option for option in alternatives if option in chosen), alternatives[0])
+            choose(scope, endpoint, place)
+    return [ScopeNeed(scope, tuple(chosen[scope][0]), tuple(chosen[scope][1])) for scope in sorted(chosen)]
+
+
+def authorize_url(client_id: str, redirect_uri: str, scopes: list[str]) -> str:
+    """Build an authorization code flow URL asking for ``scopes``, space-separated as Twitch expects."""
+    query = {"response_type": "code", "client_id": client_id, "redirect_uri": redirect_uri, "scope": " ".join(scopes)}
+    return f"{AUTHORIZE_URL}?{urlencode(query)}"

@@ -1,0 +1,386 @@
+"""Find the Twitch calls in scanned Python modules, with the headers, query, body and token each one sends.
+
+A call inside a wrapper function whose URL or token comes from the wrapper's
+parameters is reported once per caller, at the caller's line, with the
+caller's arguments in place of the parameters.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, unquote_plus, urlsplit
+
+from twitchpolicy.pyflow import Flow, Token, bind_arguments
+from twitchpolicy.pysdk import scan_sdk_calls
+from twitchpolicy.pyscan import PythonModule, Scope, _call_name, _http_call, _urljoin, link_imports
+from twitchpolicy.registry import Registry
+from twitchpolicy.sites import CallSite, Fields, FileFacts, ScopeRequest, Secret, TokenEvidence, TokenRequest, mask_secret
+from twitchpolicy.urls import UNKNOWN, parse_twitch_url
+
+CREDENTIAL_NAMES = ("access_token", "oauth_token", "client_secret", "token", "refresh_token")
+TOKEN_PATH = "/oauth2/token"
+AUTHORIZE_PATH = "/oauth2/authorize"
+DEVICE_PATH = "/oauth2/device"
+# A Twitch client secret or access token: 30 lower-case letters and digits; chat tokens add "oauth:".
+SECRET_VALUE = re.compile(r"(?:oauth:)?[a-z0-9]{30}")
+SECRET_NAME = re.compile(r"secret|token|password|passwd", re.IGNORECASE)
+NOT_SECRET_NAME = re.compile(r"url|uri|endpoint|path|type|name|file|key_id|client_id|header", re.IGNORECASE)
+_MAX_CALLERS = 50
+
+
+@dataclass
+class _HttpCall:
+    module: PythonModule
+    node: ast.Call
+    scope: Scope
+    url: str | None
+
+
+def scan_python(modules: list[PythonModule], registry: Registry | None = None) -> dict[str, FileFacts]:
+    """Return what each module's code shows: calls, scope requests, token requests, secrets, refresh token use.
+
+    With a ``registry``, calls through the Python SDKs it maps are found too.
+    """
+    link_imports(modules)
+    flow = Flow(modules)
+    facts = {module.path: FileFacts() for module in modules}
+    if registry is not None:
+        scan_sdk_calls(modules, flow, registry, facts)
+    consumed: set[int] = set()
+
+    calls = [call for module in modules for call in _http_calls(module, consumed)]
+    for call in calls:
+        _record_token_request(flow, call, facts[call.module.path])
+
+    wrappers = {id(call.scope.function): call.scope.function for call in calls if call.scope.function is not None}
+    callers = _callers(flow, modules, wrappers) if wrappers else {}
+    # Each site is kept with the call node it was read from, so that a project's own wrapper call
+    # (self._request("GET", url), read by its literal method) gives way to the expanded wrapper body.
+    found: list[tuple[CallSite, int]] = []
+    expanded: set[int] = set()
+    for call in calls:
+        function = call.scope.function
+        own = _site(flow, call.module, call.node, call.scope, consumed)
+        sites = []
+        if function is not None and id(function) in callers and (_needs_caller(call) or _token_is_parameter(own, function)):
+            for caller_module, caller, caller_scope in callers[id(function)][:_MAX_CALLERS]:
+                bound = call.scope.with_bindings(bind_arguments(function, caller, caller_module, caller_scope))
+                site = _site(flow, call.module, call.node, bound, consumed, at=(caller_module, caller))
+                if site is not None:
+                    sites.append(site)
+                    expanded.add(id(caller))
+        if not sites and own is not None:
+            sites.append(own)
+        found += [(site, id(call.node)) for site in sites]
+    for site, node_id in found:
+        if node_id not in expanded:
+            facts[site.path].sites.append(site)
+
+    for module in modules:
+        module_facts = facts[module.path]
+        module_facts.sites += module.find_mentions(consumed)
+        module_facts.scope_requests += _scope_requests(module_facts.sites)
+        module_facts.secrets += find_secrets(module)
+        module_facts.reads_refresh_token = reads_refresh_token(module)
+    return facts
+
+
+def _http_calls(module: PythonModule, consumed: set[int]) -> list[_HttpCall]:
+    found = []
+    for node, scope in module._walk():
+        if not isinstance(node, ast.Call) or id(node) in module.decorators:
+            continue
+        method, url_node = _http_call(node, module, scope, consumed)
+        if url_node is None:
+            continue
+        found.append(_HttpCall(module, node, scope, module.evaluate(url_node, scope, set())))
+    return found
+
+
+def _needs_caller(call: _HttpCall) -> bool:
+    """Tell whether the call's URL is incomplete inside its function, so its callers may complete it.
+
+    Kraken paths are left alone: their unresolved segments are ids, and the path
+    template already names the endpoint.
+    """
+    if call.url is None:
+        return True
+    parsed = parse_twitch_url(call.url)
+    if parsed is None:
+        return UNKNOWN in call.url or not call.url.startswith(("http", "/"))
+    return parsed.is_base or (not parsed.is_complete and parsed.api != "kraken")
+
+
+def _token_is_parameter(site: CallSite | None, function: ast.AST) -> bool:
+    """Tell whether the call sends a token that its function receives as a parameter."""
+    if site is None or site.token is not None or not site.token_names:
+        return False
+    return any(isinstance(argument, ast.arg) and argument.arg == site.token_names[0] for argument in ast.walk(function.args))
+
+
+def _callers(flow: Flow, modules: list[PythonModule], wrappers: dict[int, ast.AST]) -> dict[int, list[tuple[PythonModule, ast.Call, Scope]]]:
+    names = {function.name for function in wrappers.values()}
+    found: dict[int, list[tuple[PythonModule, ast.Call, Scope]]] = {}
+    for module in modules:
+        for node, scope in module._walk():
+            if not isinstance(node, ast.Call) or _call_name(node.func) not in names:
+                continue
+            target = flow.resolve_function(module, node, scope)
+            if target is not None and id(target[1]) in wrappers:
+                found.setdefault(id(target[1]), []).append((module, node, scope))
+    return found
+
+
+def _site(flow: Flow, module: PythonModule, node: ast.Call, scope: Scope, consumed: set[int], at: tuple[PythonModule, ast.Call] | None = None) -> CallSite | None:
+    method, url_node = _http_call(node, module, scope, consumed)
+    if url_node is None:
+        return None
+    url = module.evaluate(url_node, scope, consumed)
+    if url is None:
+        return None
+    client = flow.client(module, node, scope)
+    if client is not None and client.base_url and "://" not in url:
+        url = _urljoin(client.base_url.rstrip("/") + "/", url.lstrip("/")) if not url.startswith("/helix") else _urljoin(client.base_url, url)
+    parsed = parse_twitch_url(url)
+    if parsed is None or parsed.is_base:
+        return None
+    consumed.add(id(url_node))
+    keywords = {keyword.arg: keyword.value for keyword in node.keywords if keyword.arg}
+    query = _query(flow, module, url, keywords.get("params"), scope)
+    body = _body(flow, module, keywords, scope)
+    headers, header_nodes = _headers(flow, module, client, keywords.get("headers"), scope)
+    token_value = None
+    for name, (value_module, value_node, value_scope) in header_nodes.items():
+        if name == "authorization":
+            token_value = flow.token(value_module, value_node, value_scope)
+    if token_value is None:
+        token_value = _token_in_parameters(flow, module, keywords, scope)
+    evidence, names = _evidence(token_value)
+    credentials = tuple(name for name in CREDENTIAL_NAMES if _has(query, name) or _has(body, name))
+    place_module, place = at if at is not None else (module, node)
+    return CallSite(
+        place_module.path,
+        place.lineno,
+        place_module.column(place),
+        url,
+        method,
+        "call",
+        end_line=place.end_lineno or place.lineno,
+        query=query,
+        body=body,
+        headers=headers,
+        token=evidence,
+        credentials=credentials,
+        token_names=names,
+    )
+
+
+def _has(fields: Fields | None, name: str) -> bool:
+    return fields is not None and name in fields.values
+
+
+def _query(flow: Flow, module: PythonModule, url: str, params: ast.expr | None, scope: Scope) -> Fields | None:
+    values: dict[str, object] = {}
+    if "?" in url:
+        values.update(parse_qsl(url.split("?", 1)[1].split("#")[0], keep_blank_values=True))
+    if params is None:
+        return Fields(values)
+    read = flow.fields(module, params, scope)
+    if read is None:
+        return Fields(values, complete=False)
+    values.update(read[0].values)
+    return Fields(values, read[0].complete)
+
+
+def _body(flow: Flow, module: PythonModule, keywords: dict[str, ast.expr], scope: Scope) -> Fields | None:
+    node = keywords.get("json")
+    if node is None:
+        node = keywords.get("data") or keywords.get("content")
+        if isinstance(node, ast.Call) and _call_name(node.func) == "dumps" and node.args:
+            node = node.args[0]
+    if node is None:
+        return Fields()
+    read = flow.fields(module, node, scope)
+    if read is not None:
+        return read[0]
+    text = module.evaluate(node, scope, set())
+    if text is not None and "=" in text and not text.lstrip().startswith("{"):
+        return Fields(dict(parse_qsl(text, keep_blank_values=True)), UNKNOWN not in text)
+    if text is not None and text.lstrip().startswith("{") and UNKNOWN not in text:
+        try:
+            loaded = json.loads(text)
+        except ValueError:
+            return None
+        return Fields({key: value for key, value in loaded.items() if isinstance(value, str)}) if isinstance(loaded, dict) else None
+    return None
+
+
+def _headers(flow: Flow, module: PythonModule, client, node: ast.expr | None, scope: Scope) -> tuple[Fields | None, dict]:
+    values: dict[str, object] = {}
+    nodes: dict = {}
+    complete = client is not None
+    if client is not None:
+        complete = client.headers.complete
+        for name, value in client.headers.values.items():
+            values[name.lower()] = value
+        for name, value_node in client.header_nodes.items():
+            nodes[name.lower()] = value_node
+    if node is not None:
+        read = flow.fields(module, node, scope)
+        if read is None:
+            return Fields(values, complete=False), nodes
+        complete = complete and read[0].complete
+        for name, value in read[0].values.items():
+            values[name.lower()] = value
+        for name, value_node in read[1].items():
+            nodes[name.lower()] = value_node
+    return Fields(values, complete), nodes
+
+
+def _token_in_parameters(flow: Flow, module: PythonModule, keywords: dict[str, ast.expr], scope: Scope):
+    for keyword in ("params", "json", "data"):
+        read = flow.fields(module, keywords.get(keyword), scope) if keyword in keywords else None
+        if read is None:
+            continue
+        for name in ("access_token", "oauth_token"):
+            if name in read[1]:
+                value_module, value_node, value_scope = read[1][name]
+                return flow.token(value_module, value_node, value_scope)
+    return None
+
+
+def _evidence(value) -> tuple[TokenEvidence | None, tuple[str, ...]]:
+    if not isinstance(value, Token):
+        return None, ()
+    if value.kind is None or value.reason is None:
+        return None, value.names
+    return TokenEvidence(value.kind, value.reason, value.scopes), value.names
+
+
+def _record_token_request(flow: Flow, call: _HttpCall, facts: FileFacts) -> None:
+    """Remember requests to the OAuth token endpoint and their grant, for the tokens read from their responses."""
+    if call.url is None:
+        return
+    parsed = parse_twitch_url(call.url)
+    if parsed is None or parsed.api != "oauth" or parsed.path != TOKEN_PATH:
+        return
+    module, node, scope = call.module, call.node, call.scope
+    keywords = {keyword.arg: keyword.value for keyword in node.keywords if keyword.arg}
+    fields = [_query(flow, module, call.url, keywords.get("params"), scope), _body(flow, module, keywords, scope)]
+    grant = None
+    scopes: list[str] = []
+    for read in fields:
+        if read is None:
+            continue
+        value = read.get("grant_type")
+        if isinstance(value, str) and UNKNOWN not in value:
+            grant = value
+        for name in ("scope", "scopes"):
+            if isinstance(read.get(name), str):
+                scopes += split_scopes(read.get(name))[0]
+    where = f"{module.path}:{node.lineno}"
+    flow.token_requests[id(node)] = (grant, where)
+    column = module.column(node)
+    facts.token_requests.append(TokenRequest(module.path, node.lineno, column, grant))
+    if scopes:
+        source = f"{grant} request" if grant else "token request"
+        facts.scope_requests.append(ScopeRequest(module.path, node.lineno, column, tuple(scopes), source, grant))
+
+
+def split_scopes(text: str) -> tuple[list[str], bool]:
+    """Split a scope parameter joined with spaces, ``+`` or ``%20``; the flag is False when part was unreadable."""
+    decoded = unquote_plus(text.replace(UNKNOWN, " \x00 "))
+    scopes = [scope for scope in decoded.split() if scope and UNKNOWN not in scope]
+    return scopes, UNKNOWN not in text
+
+
+def _scope_requests(sites: list[CallSite]) -> list[ScopeRequest]:
+    """Read scopes from authorize URLs and device code requests among the call sites and URL mentions."""
+    requests = []
+    for site in sites:
+        parsed = parse_twitch_url(site.url)
+        if parsed is None or parsed.api != "oauth" or parsed.path not in (AUTHORIZE_PATH, DEVICE_PATH):
+            continue
+        values: dict[str, object] = {}
+        if "?" in site.url:
+            values.update(parse_qsl(urlsplit(site.url.replace(UNKNOWN, "%00")).query, keep_blank_values=True))
+        for fields in (site.query, site.body):
+            if fields is not None:
+                values.update(fields.values)
+        name = "scope" if parsed.path == AUTHORIZE_PATH else "scopes"
+        value = values.get(name) or values.get("scope")
+        if not isinstance(value, str):
+            continue
+        scopes, complete = split_scopes(value.replace("\x00", UNKNOWN))
+        source = "authorize URL" if parsed.path == AUTHORIZE_PATH else "device code request"
+        grant = None
+        if parsed.path == AUTHORIZE_PATH:
+            grant = "implicit" if values.get("response_type") == "token" else "authorization_code"
+        requests.append(ScopeRequest(site.path, site.line, site.column, tuple(scopes), source, grant, complete))
+    return requests
+
+
+def find_secrets(module: PythonModule) -> list[Secret]:
+    """Find client secrets and access tokens written as literals: assigned to a secret-like name, or in a header."""
+    found = []
+    for node in ast.walk(module.tree):
+        pairs: list[tuple[str, ast.expr]] = []
+        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                name = _call_name(target) if isinstance(target, (ast.Name, ast.Attribute)) else None
+                if name and node.value is not None:
+                    pairs.append((name, node.value))
+        elif isinstance(node, ast.Call):
+            pairs += [(keyword.arg, keyword.value) for keyword in node.keywords if keyword.arg]
+        elif isinstance(node, ast.Dict):
+            pairs += [(key.value, value) for key, value in zip(node.keys, node.values) if isinstance(key, ast.Constant) and isinstance(key.value, str)]
+        for name, value in pairs:
+            secret = _secret_literal(name, value)
+            if secret is not None:
+                kind = "client secret" if "secret" in name.lower() else "access token"
+                found.append(Secret(module.path, value.lineno, module.column(value), name, kind, mask_secret(secret)))
+    return found
+
+
+def _secret_literal(name: str, value: ast.expr) -> str | None:
+    if not isinstance(value, ast.Constant) or not isinstance(value.value, str):
+        return None
+    text = value.value
+    lowered = name.lower()
+    if lowered == "authorization":
+        prefix, _, credential = text.partition(" ")
+        if prefix.lower() in ("bearer", "oauth") and _looks_secret(credential):
+            return credential
+        return None
+    if not SECRET_NAME.search(name) or NOT_SECRET_NAME.search(name):
+        return None
+    return text if _looks_secret(text) else None
+
+
+def _looks_secret(text: str) -> bool:
+    if not SECRET_VALUE.fullmatch(text):
+        return False
+    body = text.removeprefix("oauth:")
+    # A real token mixes letters and digits; "abcdefghijklmnopqrstuvwxyzabcd" or a run of zeros is a placeholder.
+    return any(character.isdigit() for character in body) and any(character.isalpha() for character in body) and len(set(body)) > 8
+
+
+def reads_refresh_token(module: PythonModule) -> bool:
+    """Tell whether the module reads a refresh token from a response, an SDK result or an attribute."""
+    for node in ast.walk(module.tree):
+        if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load) and isinstance(node.slice, ast.Constant):
+            if node.slice.value == "refresh_token":
+                return True
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get":
+            if node.args and isinstance(node.args[0], ast.Constant) and node.args[0].value == "refresh_token":
+                return True
+        elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load) and node.attr == "refresh_token":
+            return True
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and "refresh" in node.id.lower():
+            return True
+    return False
+

@@ -1,0 +1,196 @@
+"""Find Twitch calls made through Python SDKs (pyTwitchAPI, TwitchIO), using the SDK maps of the registry.
+
+An SDK object's token kind comes from how the code sets it up: the constructor
+(``await Twitch(app_id, app_secret)`` fetches an app access token) and auth
+methods (``set_user_authentication(token, scopes, refresh_token)``). Objects are
+matched by the dotted name they are bound to (``twitch``, ``self.twitch``); when
+the code sets up exactly one SDK object, every SDK call is taken to use it.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from twitchpolicy.pyflow import Flow, _assigned_pairs, _dotted
+from twitchpolicy.pyscan import PythonModule, Scope, _call_name
+from twitchpolicy.registry import Registry, Sdk, SdkArgument, SdkAuth
+from twitchpolicy.sites import APP, USER, CallSite, FileFacts, ScopeRequest, TokenEvidence
+
+
+@dataclass(frozen=True)
+class AuthEvent:
+    """One place where the code gives an SDK object a token."""
+
+    target: str
+    kind: str
+    scopes: tuple[str, ...] | None
+    where: str
+    label: str
+
+
+def scan_sdk_calls(modules: list[PythonModule], flow: Flow, registry: Registry, facts: dict[str, FileFacts]) -> None:
+    """Add the SDK calls, and the scopes the SDK set-up requests, of every module that imports an SDK."""
+    for sdk in registry.sdks.values():
+        if sdk.language != "python":
+            continue
+        users = [module for module in modules if _imports(module, sdk)]
+        if not users:
+            continue
+        scope_names = _scope_names(registry)
+        events: list[AuthEvent] = []
+        for module in users:
+            events += _auth_events(module, sdk, scope_names, facts[module.path])
+        for module in users:
+            facts[module.path].sites += _method_calls(module, sdk, registry, events)
+
+
+def _imports(module: PythonModule, sdk: Sdk) -> bool:
+    roots = set(sdk.modules)
+    imported = {path[0] for path, _level in module.imported_modules.values() if path}
+    imported |= {source[0] for source, level, _name in module.imported_names.values() if source and not level}
+    return bool(roots & imported)
+
+
+def _scope_names(registry: Registry) -> dict[str, str]:
+    """Map SDK enum member names (``CHANNEL_READ_SUBSCRIPTIONS``, ``channel_read_subscriptions``) to scope names."""
+    names = {}
+    for scope in registry.scopes:
+        key = scope.replace(":", "_").replace(".", "_").upper()
+        names[key] = scope
+    return names
+
+
+def _auth_events(module: PythonModule, sdk: Sdk, scope_names: dict[str, str], facts: FileFacts) -> list[AuthEvent]:
+    constructors = {auth.name: auth for auth in sdk.auth if auth.call == "constructor"}
+    methods = {auth.name: auth for auth in sdk.auth if auth.call == "method"}
+    events = []
+    for node, scope in module._walk():
+        for target, value in _assigned_pairs(node):
+            call = value.value if isinstance(value, ast.Await) else value
+            if isinstance(call, ast.Call) and _call_name(call.func) in constructors and constructors[_call_name(call.func)].token == APP:
+                event = _event(module, sdk, constructors[_call_name(call.func)], call, scope, _dotted(target) or "", scope_names, facts)
+                if event is not None:
+                    events.append(event)
+        if isinstance(node, ast.Call) and _call_name(node.func) in constructors and constructors[_call_name(node.func)].token == USER:
+            # An authenticator such as UserAuthenticator(twitch, scopes) obtains a user access token for
+            # the client object passed first, which the code then hands to it.
+            client = _dotted(node.args[0]) if node.args else None
+            event = _event(module, sdk, constructors[_call_name(node.func)], node, scope, client or "", scope_names, facts)
+            if event is not None:
+                events.append(event)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in methods:
+            receiver = _dotted(node.func.value) or ""
+            event = _event(module, sdk, methods[node.func.attr], node, scope, receiver, scope_names, facts)
+            if event is not None:
+                events.append(event)
+    return events
+
+
+def _event(
+    module: PythonModule, sdk: Sdk, auth: SdkAuth, call: ast.Call, scope: Scope, target: str, scope_names: dict[str, str], facts: FileFacts
+) -> AuthEvent | None:
+    if auth.unless is not None:
+        value = _argument(call, SdkArgument(auth.unless.position, auth.unless.keyword))
+        if isinstance(value, ast.Constant) and value.value == auth.unless.value:
+            return None
+    scopes = None
+    if auth.scopes is not None:
+        argument = _argument(call, auth.scopes)
+        if argument is not None:
+            scopes, complete = _read_scopes(module, argument, scope, scope_names)
+            facts.scope_requests.append(
+                ScopeRequest(module.path, call.lineno, module.column(call), scopes, f"{sdk.name} {auth.name}", None, complete)
+            )
+            scopes = scopes if complete else None
+    where = f"{module.path}:{call.lineno}"
+    return AuthEvent(target, auth.token, scopes, where, f"{sdk.name} {auth.name}")
+
+
+def _argument(call: ast.Call, argument: SdkArgument) -> ast.expr | None:
+    for keyword in call.keywords:
+        if argument.keyword is not None and keyword.arg == argument.keyword:
+            return keyword.value
+    if argument.position is not None and argument.position < len(call.args):
+        value = call.args[argument.position]
+        return None if isinstance(value, ast.Starred) else value
+    return None
+
+
+def _read_scopes(module: PythonModule, node: ast.expr, scope: Scope, scope_names: dict[str, str]) -> tuple[tuple[str, ...], bool]:
+    """Read a scope list of strings or enum members (``AuthScope.CLIPS_EDIT``); the flag is False if part is unreadable."""
+    items = module._sequence(node, scope, 0)
+    if items is None:
+        text = module.evaluate(node, scope, set())
+        return (tuple(text.split()), True) if text is not None and "\x00" not in text else ((), False)
+    scopes: list[str] = []
+    complete = True
+    for item in items:
+        if isinstance(item, ast.Attribute):
+            name = scope_names.get(item.attr.upper())
+            if name is not None:
+                scopes.append(name)
+                continue
+        text = module.evaluate(item, scope, set())
+        if text is not None and "\x00" not in text:
+            scopes.append(text)
+        else:
+            complete = False
+    return tuple(scopes), complete
+
+
+def _method_calls(module: PythonModule, sdk: Sdk, registry: Registry, events: list[AuthEvent]) -> list[CallSite]:
+    client_targets = {event.target for event in events if event.target}
+    sites = []
+    for node, _scope in module._walk():
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+            continue
+        entry = sdk.methods.get(node.func.attr)
+        if entry is None:
+            continue
+        receiver = _dotted(node.func.value) or ""
+        if client_targets and receiver not in client_targets and len(client_targets) > 1:
+            continue
+        endpoint = registry.endpoint(entry.endpoint)
+        if endpoint is None:
+            continue
+        related = [event for event in events if event.target == receiver] or (events if len(client_targets) <= 1 else [])
+        token = _token(sdk, entry.token, related)
+        sites.append(
+            CallSite(
+                module.path,
+                node.lineno,
+                module.column(node),
+                "",
+                endpoint.method,
+                "call",
+                end_line=node.end_lineno or node.lineno,
+                token=token,
+                endpoint=endpoint.id,
+                sdk=sdk.id,
+            )
+        )
+    return sites
+
+
+def _token(sdk: Sdk, forced: str | None, events: list[AuthEvent]) -> TokenEvidence | None:
+    """Decide which token the SDK sends for a method, from the object's set-up and what the method forces."""
+    users = [event for event in events if event.kind == USER and event.target]
+    apps = [event for event in events if event.kind == APP]
+    if forced == APP:
+        return _evidence(APP, apps[0], sdk) if apps else None
+    if users:
+        scopes = None
+        if all(event.scopes is not None for event in users):
+            scopes = tuple(dict.fromkeys(scope for event in users for scope in event.scopes or ()))
+        event = users[0]
+        return TokenEvidence(USER, f"user access token set by {event.label} at {event.where}", scopes)
+    if apps:
+        return _evidence(APP, apps[0], sdk)
+    return None
+
+
+def _evidence(kind: str, event: AuthEvent, sdk: Sdk) -> TokenEvidence:
+    if kind == APP:
+        return TokenEvidence(APP, f"app access token from {event.label} at {event.where}, and no user authentication is set up")
+    return TokenEvidence(kind, f"{event.label} at {event.where}")

@@ -1,0 +1,83 @@
+"""Codebase-wide rules: requested scopes (TP302 to TP305), hard-coded secrets (TP405), discarded refresh tokens (TP406)."""
+
+from __future__ import annotations
+
+import difflib
+
+from twitchpolicy.pyflow import DEVICE_GRANT, grant_label
+from twitchpolicy.registry import Endpoint, Registry
+from twitchpolicy.rules import (
+    SCOPES_REFERENCE,
+    Finding,
+    HardcodedSecret,
+    LegacyScope,
+    RefreshTokenDiscarded,
+    ScopesWithClientCredentials,
+    UnknownScope,
+    UnusedScope,
+)
+from twitchpolicy.sites import ScopeRequest, Secret, TokenRequest
+
+USER_GRANTS = ("authorization_code", DEVICE_GRANT)
+REFRESH_REFERENCE = "https://dev.twitch.tv/docs/authentication/refresh-tokens/"
+
+
+def check_scope_requests(registry: Registry, requests: list[ScopeRequest], needed: set[str] | None) -> list[Finding]:
+    """Report client_credentials scopes, legacy and unknown scope names, and, when ``needed`` is known, unused scopes."""
+    findings: list[Finding] = []
+    for request in requests:
+        where = dict(path=request.path, line=request.line, column=request.column, reference=SCOPES_REFERENCE)
+        if request.grant == "client_credentials":
+            findings.append(ScopesWithClientCredentials(args=(" ".join(request.scopes),), **where))
+            continue
+        for scope in request.scopes:
+            finding = _scope_name_finding(registry, scope, where)
+            if finding is not None:
+                findings.append(finding)
+            elif needed is not None and request.complete and _checkable(registry, scope) and scope not in needed:
+                findings.append(UnusedScope(args=(scope,), **where))
+    return findings
+
+
+def _scope_name_finding(registry: Registry, scope: str, where: dict) -> Finding | None:
+    entry = registry.scopes.get(scope)
+    if entry is None:
+        close = difflib.get_close_matches(scope, [name for name, item in registry.scopes.items() if item.status == "current"], n=1, cutoff=0.7)
+        return UnknownScope(args=(scope, f"; did you mean {close[0]}?" if close else ""), **where)
+    if entry.status != "current":
+        era = "Kraken v5" if "kraken" in entry.used_by else "retired"
+        if entry.replaced_by:
+            advice = "request " + " and ".join(entry.replaced_by) + " instead"
+        else:
+            advice = "Helix has no replacement"
+        return LegacyScope(args=(scope, era, advice), reference=entry.reference, **{k: v for k, v in where.items() if k != "reference"})
+    return None
+
+
+def _checkable(registry: Registry, scope: str) -> bool:
+    """Only scopes used by Helix alone can be called unused: EventSub, chat and extension uses are invisible here."""
+    entry = registry.scopes.get(scope)
+    return entry is not None and tuple(entry.used_by) == ("helix",)
+
+
+def needed_scopes(endpoints: list[Endpoint]) -> set[str]:
+    """Every scope that one of the called endpoints requires, accepts as an alternative, or uses optionally."""
+    needed: set[str] = set()
+    for endpoint in endpoints:
+        needed.update(endpoint.scope_names())
+    return needed
+
+
+def check_secrets(secrets: list[Secret]) -> list[Finding]:
+    return [HardcodedSecret(secret.path, secret.line, secret.column, (secret.kind, secret.name, secret.masked)) for secret in secrets]
+
+
+def check_refresh_tokens(requests: list[TokenRequest], refresh_token_read: bool) -> list[Finding]:
+    """Report user token requests when no scanned file ever reads a refresh token."""
+    if refresh_token_read:
+        return []
+    return [
+        RefreshTokenDiscarded(request.path, request.line, request.column, (grant_label(request.grant),), reference=REFRESH_REFERENCE)
+        for request in requests
+        if request.grant in USER_GRANTS
+    ]
