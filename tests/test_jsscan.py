@@ -504,9 +504,7 @@ def test_device_code_token_and_scopes() -> None:
     )
     facts = scan_one("d.mjs", source)
     assert calls(facts)[2].token == TokenEvidence("user", "token from device code request at d.mjs:3")
-    assert facts.scope_requests == [
-        ScopeRequest("d.mjs", 1, 21, ("channel:manage:broadcast", "user:read:chat"), "device code request", "urn:ietf:params:oauth:grant-type:device_code", True)
-    ]
+    assert facts.scope_requests == [ScopeRequest("d.mjs", 1, 21, ("channel:manage:broadcast", "user:read:chat"), "device code request", None, True)]
     assert [request.grant for request in facts.token_requests] == ["urn:ietf:params:oauth:grant-type:device_code"]
     assert facts.reads_refresh_token is False
 
@@ -623,10 +621,10 @@ def test_secrets_found_and_masked() -> None:
     )
     secrets = scan_one("s.js", source).secrets
     assert [(s.line, s.column, s.name, s.kind, s.masked) for s in secrets] == [
-        (1, 23, "CLIENT_SECRET", "client_secret", "<30 characters, masked>"),
-        (2, 28, "botToken", "access_token", "<36 characters, masked>"),
-        (3, 41, "this.accessToken", "access_token", "<30 characters, masked>"),
-        (4, 72, "Authorization", "access_token", "<37 characters, masked>"),
+        (1, 23, "CLIENT_SECRET", "client secret", "<30 characters, masked>"),
+        (2, 28, "botToken", "access token", "<36 characters, masked>"),
+        (3, 41, "this.accessToken", "access token", "<30 characters, masked>"),
+        (4, 72, "Authorization", "access token", "<37 characters, masked>"),
     ]
     assert "abcdefghijklmnopqrstuvwxyz0123" not in repr(secrets)
 
@@ -640,7 +638,7 @@ def test_credentials_in_query_and_helix_body() -> None:
     users, chat, token = calls(scan_one("c.js", source))
     assert users.credentials == ("access_token",)
     assert chat.credentials == ("oauth_token",)
-    assert token.credentials == ()
+    assert token.credentials == ("client_secret",)
 
 
 # -------------------------------------------------------- twurple

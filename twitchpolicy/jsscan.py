@@ -11,7 +11,7 @@ Per file the scan produces:
   Twitch API URL (see :mod:`twitchpolicy.jshttp`), positioned at the call, with
   its query, body and headers, the token evidence and token names of its
   ``Authorization`` header (see :mod:`twitchpolicy.jstokens`) and the
-  credentials it sends in the query string (or, for Helix, the body);
+  credentials it sends in the query string or body;
 - a ``call`` site with ``sdk="twurple"`` for each ``apiClient.<group>.<method>``
   call that the twurple method map names;
 - a ``mention`` for any other full Twitch URL in a string (``webhook-topic``
@@ -33,7 +33,8 @@ from tree_sitter import Node
 from twitchpolicy.jseval import Evaluator
 from twitchpolicy.jsparse import JsModule, JsProject, unwrap, walk
 from twitchpolicy.jstwurple import scan_twurple
-from twitchpolicy.jstokens import DEVICE_GRANT, TokenTrace, TokenTracer
+from twitchpolicy.jstokens import TokenTrace, TokenTracer
+from twitchpolicy.pycalls import CREDENTIAL_NAMES
 from twitchpolicy.jsurls import parse_query, split_scopes, split_url_query
 from twitchpolicy.jsvalues import AuthProviderValue, HttpCall, Ref, URLValue
 from twitchpolicy.sites import CallSite, FileFacts, ScopeRequest, Secret, TokenRequest, mask_secret
@@ -45,7 +46,6 @@ TRAILING_PUNCTUATION = ".:!?"
 # Twitch client secrets and access tokens are 30 lower-case letters and digits. IRC tokens add "oauth:".
 SECRET_VALUE = re.compile(r"(?:oauth:)?[a-z0-9]{30}")
 AUTHORIZATION_VALUE = re.compile(r"(?:Bearer|OAuth)\s+((?:oauth:)?[a-z0-9]{30})", re.IGNORECASE)
-CREDENTIAL_NAMES = ("access_token", "client_secret", "oauth_token")
 RESPONSE_TYPE_GRANTS = {"code": "authorization_code", "token": "implicit"}
 STRING_TYPES = frozenset({"string", "template_string", "jsx_text"})
 # Wrappers between a secret literal and the name it is assigned to: (x), x || y, a ? x : y, x as T.
@@ -153,19 +153,21 @@ def _scan_calls(project: JavaScriptProject, module: JsModule, facts: FileFacts) 
         facts.sites.append(CallSite(
             module.path, line, column, call.url or "", call.method, "call", module.end_line(call.node),
             query=call.query, body=call.body, headers=call.headers, token=trace.evidence,
-            credentials=_credentials(call, parsed.api), token_names=tuple(trace.names),
+            credentials=_credentials(call), token_names=tuple(trace.names),
         ))
         if parsed.path == "/oauth2/token":
             facts.token_requests.append(TokenRequest(module.path, line, column, call.grant))
-            scope = _field(call, "scope")
-            if call.grant == "client_credentials" and scope is not None:
+            # As in the Python scanner: scopes sent with any token request, client_credentials included.
+            scope = _field(call, "scope") or _field(call, "scopes")
+            if scope is not None:
                 scopes, complete = split_scopes(scope)
-                facts.scope_requests.append(ScopeRequest(module.path, line, column, scopes, "client_credentials request", "client_credentials", complete))
+                source = f"{call.grant} request" if call.grant else "token request"
+                facts.scope_requests.append(ScopeRequest(module.path, line, column, scopes, source, call.grant, complete))
         elif parsed.path == "/oauth2/device":
             scope = _field(call, "scopes")
             if scope is not None:
                 scopes, complete = split_scopes(scope)
-                facts.scope_requests.append(ScopeRequest(module.path, line, column, scopes, "device code request", DEVICE_GRANT, complete))
+                facts.scope_requests.append(ScopeRequest(module.path, line, column, scopes, "device code request", None, complete))
 
 
 def _twitch_url(url: str | None):
@@ -186,14 +188,10 @@ def _field(call: HttpCall, name: str) -> str | None:
     return None
 
 
-def _credentials(call: HttpCall, api: str) -> tuple[str, ...]:
-    found = []
-    sources = [call.query] + ([call.body] if api == "helix" else [])
-    for fields in sources:
-        if fields is None:
-            continue
-        found += [name for name in CREDENTIAL_NAMES if name in fields.values and name not in found]
-    return tuple(found)
+def _credentials(call: HttpCall) -> tuple[str, ...]:
+    """Return the token and secret parameters sent in the query string or body, as the Python scanner names them."""
+    sources = [fields for fields in (call.query, call.body) if fields is not None]
+    return tuple(name for name in CREDENTIAL_NAMES if any(name in fields.values for fields in sources))
 
 
 # -------------------------------------------------------- strings: mentions and authorize URLs
@@ -336,13 +334,13 @@ def _scan_secrets(module: JsModule, facts: FileFacts) -> None:
         kind = None
         if name.lower() == "authorization":
             match = AUTHORIZATION_VALUE.fullmatch(value) or SECRET_VALUE.fullmatch(value)
-            kind = "access_token" if match else None
+            kind = "access token" if match else None
         elif SECRET_VALUE.fullmatch(value):
             lowered = name.lower()
             if "secret" in lowered:
-                kind = "client_secret"
+                kind = "client secret"
             elif "token" in lowered:
-                kind = "access_token"
+                kind = "access token"
         if kind is not None:
             line, column = module.position(node)
             facts.secrets.append(Secret(module.path, line, column, name, kind, mask_secret(value)))

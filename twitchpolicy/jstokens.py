@@ -20,13 +20,11 @@ from tree_sitter import Node
 
 from twitchpolicy.jseval import Evaluator, returned_expressions
 from twitchpolicy.jsparse import FUNCTION_TYPES, Binding, JsModule, unwrap
+from twitchpolicy.pyflow import GRANT_KINDS, grant_label
 from twitchpolicy.jsvalues import FunctionValue, GlobalValue, HttpCall, JsonBodyValue, ModuleValue, ObjectValue, ParamsValue, Ref, ResponseValue
-from twitchpolicy.sites import APP, USER, TokenEvidence
+from twitchpolicy.sites import USER, TokenEvidence
 from twitchpolicy.urls import parse_twitch_url
 
-DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
-GRANT_KINDS = {"client_credentials": APP, "authorization_code": USER, "refresh_token": USER, DEVICE_GRANT: USER}
-GRANT_LABELS = {DEVICE_GRANT: "device code"}
 MAX_DEPTH = 40
 # A parameter is traced through at most this many calls of its function.
 MAX_CALL_SITES = 10
@@ -50,7 +48,7 @@ def token_request_evidence(call: HttpCall) -> TokenEvidence | None:
     if kind is None:
         return None
     line = call.module.position(call.node)[0]
-    return TokenEvidence(kind, f"token from {GRANT_LABELS.get(grant or '', grant)} request at {call.module.path}:{line}")
+    return TokenEvidence(kind, f"token from {grant_label(grant)} request at {call.module.path}:{line}")
 
 
 class TokenTracer:
