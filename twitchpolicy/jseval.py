@@ -332,7 +332,7 @@ class Evaluator:
     def _parameter(self, module: JsModule, binding: Binding, depth: int) -> Value:
         function = binding.scope
         index = int(binding.path[0]) if binding.path else 0
-        receiver = then_receiver(function)
+        receiver = then_receiver(module, function)
         if receiver is not None and index == 0:
             return self._follow_path(self.value(module, receiver, depth + 1), binding.path[1:], depth)
         if binding.default is not None:
@@ -438,7 +438,7 @@ class Evaluator:
                 continue
             self._record_trail(module, value_node)
             values.append(self.value(module, value_node, depth + 1))
-        klass = enclosing_class(node)
+        klass = enclosing_class(module, node)
         result = _single(values)
         if klass is not None:
             result = self._apply_mutations(module, ("this", klass.id, name), result, depth)
@@ -446,7 +446,7 @@ class Evaluator:
 
     def class_member_values(self, module: JsModule, node: Node, name: str) -> list[Node]:
         """Return the expressions assigned to ``this.name`` or to the class field ``name`` in the class around ``node``."""
-        klass = enclosing_class(node)
+        klass = enclosing_class(module, node)
         if klass is None:
             return []
         key = (module.path, klass.id)
@@ -713,7 +713,7 @@ class Evaluator:
         if receiver.type == "member_expression":
             owner = receiver.child_by_field_name("object")
             if owner is not None and owner.type == "this":
-                klass = enclosing_class(receiver)
+                klass = enclosing_class(module, receiver)
                 name = self.member_name(module, receiver)
                 return ("this", klass.id, name) if klass is not None and name else None
         return None
@@ -785,12 +785,12 @@ def call_arguments(node: Node) -> list[Node]:
     return [child for child in arguments.named_children if child.type != "comment"]
 
 
-def then_receiver(function: Node) -> Node | None:
+def then_receiver(module: JsModule, function: Node) -> Node | None:
     """Return ``p`` when ``function`` is the callback in ``p.then(function)``."""
-    parent = function.parent
+    parent = module.parent(function)
     if parent is None or parent.type != "arguments" or not parent.named_children or parent.named_children[0] != function:
         return None
-    call = parent.parent
+    call = module.parent(parent)
     callee = call.child_by_field_name("function") if call is not None else None
     if callee is None or callee.type != "member_expression":
         return None
@@ -821,15 +821,15 @@ def returned_expressions(function: Node) -> list[Node]:
     return found
 
 
-def enclosing_class(node: Node) -> Node | None:
+def enclosing_class(module: JsModule, node: Node) -> Node | None:
     """Return the class body around ``node``; ``function`` expressions rebind ``this``, arrow functions do not."""
-    current = node.parent
+    current = module.parent(node)
     while current is not None:
         if current.type == "class_body":
             return current
         if current.type in ("function_expression", "function", "function_declaration", "generator_function", "generator_function_declaration"):
             return None
-        current = current.parent
+        current = module.parent(current)
     return None
 
 
@@ -859,7 +859,7 @@ def _collect_class_members(module: JsModule, class_body: Node) -> dict[str, list
             continue
         owner = left.child_by_field_name("object")
         prop = left.child_by_field_name("property")
-        if owner is not None and owner.type == "this" and prop is not None and enclosing_class(node) == class_body:
+        if owner is not None and owner.type == "this" and prop is not None and enclosing_class(module, node) == class_body:
             members.setdefault(module.text(prop), []).append(right)
     return members
 
@@ -919,7 +919,8 @@ def _reexport_source(ref: Ref) -> tuple[str, str] | None:
     """Return (source, name) for ``export { name } from 'source'``."""
     if ref.node.type != "export_specifier":
         return None
-    statement = ref.node.parent.parent if ref.node.parent is not None else None
+    clause = ref.module.parent(ref.node)
+    statement = ref.module.parent(clause) if clause is not None else None
     source_node = statement.child_by_field_name("source") if statement is not None else None
     local = ref.node.child_by_field_name("name")
     if source_node is None or local is None:

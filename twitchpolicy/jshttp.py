@@ -125,12 +125,12 @@ def _named_like_client(module: JsModule, owner_node: Node, owner: Value) -> bool
 
 
 def _enclosing_class_name(module: JsModule, node: Node) -> str | None:
-    current = node.parent
+    current = module.parent(node)
     while current is not None:
         if current.type in ("class_declaration", "class"):
             name = current.child_by_field_name("name")
             return module.text(name) if name is not None else None
-        current = current.parent
+        current = module.parent(current)
     return None
 
 

@@ -96,6 +96,7 @@ class JsModule:
     _resolved: dict[int, Binding | None] = field(default_factory=dict)
     _assignments: dict[str, list[Node]] | None = None
     _by_type: dict[str, list[Node]] | None = None
+    _parents: dict[int, Node] | None = None
 
     @classmethod
     def parse(cls, path: str, text: str) -> JsModule:
@@ -154,14 +155,13 @@ class JsModule:
 
     def _resolve(self, identifier: Node) -> Binding | None:
         name = self.text(identifier)
-        node = identifier
-        while node.parent is not None:
-            parent = node.parent
+        parent = self.parent(identifier)
+        while parent is not None:
             if parent.type in BLOCK_TYPES or parent.type in FUNCTION_TYPES or parent.type in SCOPE_STATEMENT_TYPES:
                 binding = self.bindings(parent).get(name)
                 if binding is not None:
                     return binding
-            node = parent
+            parent = self.parent(parent)
         return None
 
     def bindings(self, scope: Node) -> dict[str, Binding]:
@@ -200,7 +200,8 @@ class JsModule:
             return
         for statement in scope.named_children:
             self._collect_statement(statement, scope, into)
-        if kind == "program" or scope.parent is not None and scope.parent.type in FUNCTION_TYPES:
+        parent = self.parent(scope)
+        if kind == "program" or parent is not None and parent.type in FUNCTION_TYPES:
             # var is function-scoped: a var inside an if or try block belongs to the function.
             for declaration in _nested_vars(scope):
                 self._collect_declaration(declaration, scope, into, overwrite=False)
@@ -326,10 +327,26 @@ class JsModule:
     def nodes(self, kind: str) -> list[Node]:
         """Return every node of type ``kind`` in source order; one walk of the tree indexes all types."""
         if self._by_type is None:
-            self._by_type = {}
-            for node in walk(self.root):
-                self._by_type.setdefault(node.type, []).append(node)
+            self._index()
         return self._by_type.get(kind, [])
+
+    def parent(self, node: Node) -> Node | None:
+        """Return the parent of ``node``. Node.parent is avoided because tree-sitter finds it from the root each time."""
+        if self._parents is None:
+            self._index()
+        return self._parents.get(node.id)
+
+    def _index(self) -> None:
+        self._by_type = {}
+        self._parents = {}
+        stack = [self.root]
+        while stack:
+            node = stack.pop()
+            self._by_type.setdefault(node.type, []).append(node)
+            children = node.children
+            for child in children:
+                self._parents[child.id] = node
+            stack.extend(reversed(children))
 
     def assignments(self, name: str) -> list[Node]:
         """Return every ``name = value`` assignment expression in the file."""

@@ -307,7 +307,7 @@ def _url_position(module: JsModule, node: Node, text: str, offset: int) -> tuple
 
 
 def _is_webhook_topic(module: JsModule, node: Node) -> bool:
-    parent = node.parent
+    parent = module.parent(node)
     if parent is None or parent.type != "pair":
         return False
     key = parent.child_by_field_name("key")
@@ -349,9 +349,9 @@ def _scan_secrets(module: JsModule, facts: FileFacts) -> None:
 def _assigned_name(module: JsModule, node: Node) -> str | None:
     """Return the variable, property, field or header name a literal is assigned to, through ``||`` and casts."""
     current = node
-    parent = current.parent
+    parent = module.parent(current)
     while parent is not None and parent.type in SECRET_WRAPPERS:
-        current, parent = parent, parent.parent
+        current, parent = parent, module.parent(parent)
     if parent is None:
         return None
     if parent.type == "variable_declarator":

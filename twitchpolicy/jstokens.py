@@ -141,7 +141,7 @@ class TokenTracer:
 
         function = binding.scope
         index = int(binding.path[0]) if binding.path else 0
-        receiver = then_receiver(function)
+        receiver = then_receiver(module, function)
         if receiver is not None and index == 0:
             return self._path(module, receiver, binding.path[1:], names, depth, seen)
         found = None
@@ -262,7 +262,7 @@ def _function_name(module: JsModule, function: Node) -> str | None:
     name = function.child_by_field_name("name")
     if name is not None:
         return module.text(name)
-    parent = function.parent
+    parent = module.parent(function)
     if parent is not None and parent.type == "variable_declarator":
         target = parent.child_by_field_name("name")
         return module.text(target) if target is not None and target.type == "identifier" else None

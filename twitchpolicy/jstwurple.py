@@ -74,8 +74,8 @@ def _client(evaluator: Evaluator, module: JsModule, node: Node | None) -> Twurpl
     binding = module.resolve(node) if node is not None and node.type == "identifier" else None
     if binding is None or binding.kind != "param" or binding.path != ("0",):
         return None
-    arguments = binding.scope.parent
-    call = arguments.parent if arguments is not None else None
+    arguments = module.parent(binding.scope)
+    call = module.parent(arguments) if arguments is not None else None
     callee = call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
     if callee is None or callee.type != "member_expression" or evaluator.member_name(module, callee) not in USER_CONTEXT_METHODS:
         return None
