@@ -729,3 +729,51 @@ def test_scan_paths_uses_javascript_scanner(tmp_path: Path) -> None:
     assert result.sites[1].headers == Fields({"client-id": "x"})
     assert result.token_requests == [TokenRequest("web/app.ts", 2, 7, "client_credentials")]
     assert [secret.name for secret in result.secrets] == ["CLIENT_SECRET"]
+
+
+# -------------------------------------------------------- more ways values travel
+
+
+def test_token_parameter_from_other_file() -> None:
+    files = {
+        "lib/helix.js": "export function helix(path, token) {\n  return fetch('https://api.twitch.tv/helix/' + path, { headers: { Authorization: 'Bearer ' + token } });\n}\n",
+        "main.js": (
+            "import { helix } from './lib/helix';\n"
+            "const res = await fetch('https://id.twitch.tv/oauth2/token?grant_type=refresh_token&refresh_token=x', { method: 'POST' });\n"
+            "const { access_token: userToken } = await res.json();\n"
+            "await helix('users', userToken);\n"
+        ),
+    }
+    site = only_call(scan(files)["lib/helix.js"])
+    assert site.token == TokenEvidence("user", "token from refresh_token request at main.js:2")
+    assert site.token_names == ("token", "userToken")
+
+
+def test_this_in_object_literal_and_static_field() -> None:
+    source = (
+        "class Urls { static HELIX = 'https://api.twitch.tv/helix'; }\n"
+        "const api = {\n"
+        "  base: Urls.HELIX,\n"
+        "  headers: { 'Client-Id': 'fakeid' },\n"
+        "  users() { return fetch(`${this.base}/users`, { headers: this.headers }); },\n"
+        "};\n"
+    )
+    site = only_call(scan_one("o.js", source))
+    assert site.url == "https://api.twitch.tv/helix/users"
+    assert site.headers == Fields({"client-id": "fakeid"})
+
+
+def test_headers_object_and_vite_env() -> None:
+    source = (
+        "const headers = new Headers({ 'Client-Id': import.meta.env.VITE_CLIENT_ID });\n"
+        "headers.set('Authorization', `Bearer ${import.meta.env.VITE_TWITCH_TOKEN}`);\n"
+        "fetch('https://api.twitch.tv/helix/users', { headers });\n"
+    )
+    site = only_call(scan_one("v.ts", source))
+    assert site.headers == Fields({"client-id": None, "authorization": f"Bearer {U}"})
+    assert site.token_names == ("env:VITE_TWITCH_TOKEN",)
+
+
+def test_refresh_token_read_with_get() -> None:
+    assert scan_one("r.js", "const refresh = new URLSearchParams(body).get('refresh_token');\n").reads_refresh_token is True
+    assert scan_one("n.js", "const token = data.access_token;\n").reads_refresh_token is False

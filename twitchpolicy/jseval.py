@@ -287,16 +287,10 @@ class Evaluator:
             return self._parameter(module, binding, depth)
         if binding.kind not in ("const", "let", "var"):
             return None
-        candidates = [binding.value] if binding.value is not None else []
-        if binding.kind != "const":
-            candidates += [
-                assignment.child_by_field_name("right")
-                for assignment in module.assignments(binding.name)
-                if module.resolve(assignment.child_by_field_name("left")) is binding
-            ]
+
         values = []
-        for candidate in candidates:
-            if candidate is None or _is_empty_literal(module, candidate):
+        for candidate in module.assigned_values(binding):
+            if _is_empty_literal(module, candidate):
                 continue
             self._record_trail(module, candidate)
             values.append(self._follow_path(self.value(module, candidate, depth + 1), binding.path, depth))
@@ -416,6 +410,11 @@ class Evaluator:
             return None
         if isinstance(owner, ClientValue) and name == "default":
             return owner
+        if isinstance(owner, ClassValue):
+            # A static field or method: ClassName.BASE_URL.
+            body = owner.node.child_by_field_name("body")
+            members = _collect_class_members(owner.module, body) if body is not None else {}
+            return _single([self.value(owner.module, node, depth + 1) for node in members.get(name, [])])
         if isinstance(owner, ResponseValue):
             if owner.call.library in ("axios", "http") and name == "data" or owner.call.library in ("got",) and name == "body":
                 return JsonBodyValue(owner.call)
@@ -445,10 +444,15 @@ class Evaluator:
         return result
 
     def class_member_values(self, module: JsModule, node: Node, name: str) -> list[Node]:
-        """Return the expressions assigned to ``this.name`` or to the class field ``name`` in the class around ``node``."""
+        """Return the expressions assigned to ``this.name`` or to the class field ``name`` in the class around ``node``.
+
+        In a method of an object literal, ``this`` is the object, so its property ``name`` is returned.
+        """
         klass = enclosing_class(module, node)
         if klass is None:
-            return []
+            owner = enclosing_object(module, node)
+            value = self._object(module, owner, 0).entries.get(name) if owner is not None else None
+            return [value.node] if isinstance(value, Ref) else []
         key = (module.path, klass.id)
         members = self._class_members.get(key)
         if members is None:
@@ -828,6 +832,21 @@ def enclosing_class(module: JsModule, node: Node) -> Node | None:
         if current.type == "class_body":
             return current
         if current.type in ("function_expression", "function", "function_declaration", "generator_function", "generator_function_declaration"):
+            return None
+        current = module.parent(current)
+    return None
+
+
+def enclosing_object(module: JsModule, node: Node) -> Node | None:
+    """Return the object literal whose method contains ``node``, where ``this`` is that object."""
+    current = module.parent(node)
+    while current is not None:
+        if current.type in ("method_definition", "function_expression", "function"):
+            parent = module.parent(current)
+            if parent is not None and parent.type == "pair":
+                parent = module.parent(parent)
+            return parent if parent is not None and parent.type == "object" else None
+        if current.type in ("class_body", "function_declaration", "program"):
             return None
         current = module.parent(current)
     return None

@@ -348,6 +348,18 @@ class JsModule:
                 self._parents[child.id] = node
             stack.extend(reversed(children))
 
+    def assigned_values(self, binding: Binding) -> list[Node]:
+        """Return a variable's initializer and, unless it is a const, the right side of each later ``name = value``."""
+        values = [binding.value] if binding.value is not None else []
+        if binding.kind == "const":
+            return values
+        for assignment in self.assignments(binding.name):
+            left = assignment.child_by_field_name("left")
+            right = assignment.child_by_field_name("right")
+            if left is not None and right is not None and self.resolve(left) is binding:
+                values.append(right)
+        return values
+
     def assignments(self, name: str) -> list[Node]:
         """Return every ``name = value`` assignment expression in the file."""
         if self._assignments is None:

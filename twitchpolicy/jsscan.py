@@ -16,8 +16,8 @@ Per file the scan produces:
   call that the twurple method map names;
 - a ``mention`` for any other full Twitch URL in a string (``webhook-topic``
   for the value of a ``hub.topic`` key), positioned at the URL;
-- scope requests from authorize URLs, device code requests, client
-  credentials requests that send scopes, and twurple's StaticAuthProvider;
+- scope requests from authorize URLs, device code requests, token requests
+  that send scopes, and twurple's StaticAuthProvider;
 - token requests to the OAuth token endpoint with their grant;
 - hard-coded client secrets and access tokens, masked;
 - whether the file reads a ``refresh_token``.
@@ -30,7 +30,7 @@ from collections.abc import Iterable, Mapping
 
 from tree_sitter import Node
 
-from twitchpolicy.jseval import Evaluator
+from twitchpolicy.jseval import Evaluator, call_arguments
 from twitchpolicy.jsparse import JsModule, JsProject, unwrap, walk
 from twitchpolicy.jstwurple import scan_twurple
 from twitchpolicy.jstokens import TokenTrace, TokenTracer
@@ -392,6 +392,13 @@ def _reads_refresh_token(module: JsModule, project: JavaScriptProject) -> bool:
             index = node.child_by_field_name("index")
             if index is not None and module.cooked(index) == "refresh_token":
                 return True
+        elif kind == "call_expression":
+            # params.get('refresh_token'), as the Python scanner counts dict.get.
+            callee = node.child_by_field_name("function")
+            arguments = call_arguments(node)
+            if callee is not None and callee.type == "member_expression" and module.text(callee).endswith(".get") and arguments:
+                if module.cooked(arguments[0]) == "refresh_token":
+                    return True
         elif kind in ("shorthand_property_identifier_pattern", "shorthand_property_identifier") and module.text(node) == "refresh_token":
             return True
         elif kind in ("pair", "pair_pattern"):

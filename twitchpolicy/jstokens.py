@@ -112,17 +112,8 @@ class TokenTracer:
             return self._parameter(module, binding, names, depth, seen)
         if binding.kind not in ("const", "let", "var"):
             return None
-        candidates = [binding.value] if binding.value is not None else []
-        if binding.kind != "const":
-            candidates += [
-                assignment.child_by_field_name("right")
-                for assignment in module.assignments(binding.name)
-                if module.resolve(assignment.child_by_field_name("left")) is binding
-            ]
         found = None
-        for candidate in candidates:
-            if candidate is None:
-                continue
+        for candidate in module.assigned_values(binding):
             evidence = self._path(module, candidate, binding.path, names, depth, seen)
             found = found or evidence
         return found
@@ -145,20 +136,35 @@ class TokenTracer:
         if receiver is not None and index == 0:
             return self._path(module, receiver, binding.path[1:], names, depth, seen)
         found = None
-        for call in self._call_sites(module, function)[:MAX_CALL_SITES]:
+        for caller, call in self._call_sites(module, function)[:MAX_CALL_SITES]:
             arguments = _arguments(call)
             if index < len(arguments):
-                evidence = self._path(module, arguments[index], binding.path[1:], names, depth, seen)
+                evidence = self._path(caller, arguments[index], binding.path[1:], names, depth, seen)
                 found = found or evidence
         if found is None and binding.default is not None:
             found = self._trace(module, binding.default, names, depth + 1, seen)
         return found
 
-    def _call_sites(self, module: JsModule, function: Node) -> list[Node]:
-        """Return the calls in ``module`` whose callee resolves to ``function``."""
+    def _call_sites(self, module: JsModule, function: Node) -> list[tuple[JsModule, Node]]:
+        """Return the calls, in ``module`` first and then in the other scanned modules, whose callee is ``function``.
+
+        Calls are matched by the name the function is declared under, so a call
+        through an import alias (``import { helix as h }``) is not found.
+        """
         name = _function_name(module, function)
         if name is None:
             return []
+        others = [other for other in self.evaluator.project.modules.values() if other is not module]
+        found = []
+        for caller in [module] + others:
+            for call in self._calls_named(caller).get(name, []):
+                value = self.evaluator.value(caller, call.child_by_field_name("function"))
+                if isinstance(value, FunctionValue) and value.module is module and value.node == function:
+                    found.append((caller, call))
+        return found
+
+    def _calls_named(self, module: JsModule) -> dict[str, list[Node]]:
+        """Index a module's calls by the last name of their callee: ``api.helix(...)`` under ``helix``."""
         calls = self._calls.get(module.path)
         if calls is None:
             calls = {}
@@ -167,12 +173,7 @@ class TokenTracer:
                 if callee is not None:
                     calls.setdefault(module.text(callee).rsplit(".", 1)[-1], []).append(node)
             self._calls[module.path] = calls
-        found = []
-        for call in calls.get(name, []):
-            value = self.evaluator.value(module, call.child_by_field_name("function"))
-            if getattr(value, "node", None) == function:
-                found.append(call)
-        return found
+        return calls
 
     # -------------------------------------------------------- members and calls
 
