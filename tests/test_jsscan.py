@@ -777,3 +777,41 @@ def test_headers_object_and_vite_env() -> None:
 def test_refresh_token_read_with_get() -> None:
     assert scan_one("r.js", "const refresh = new URLSearchParams(body).get('refresh_token');\n").reads_refresh_token is True
     assert scan_one("n.js", "const token = data.access_token;\n").reads_refresh_token is False
+
+
+def test_xmlhttprequest_open_headers_send() -> None:
+    source = (
+        "function load(token) {\n"
+        "  const xhr = new XMLHttpRequest();\n"
+        "  xhr.open('POST', 'https://api.twitch.tv/helix/clips?broadcaster_id=1');\n"
+        "  xhr.setRequestHeader('Client-ID', 'fakeid');\n"
+        "  xhr.setRequestHeader('Authorization', 'Bearer ' + token);\n"
+        "  xhr.send();\n"
+        "  const other = new XMLHttpRequest();\n"
+        "  other.open('GET', 'https://api.twitch.tv/kraken/streams/1');\n"
+        "  other.send(JSON.stringify({ a: 1 }));\n"
+        "}\n"
+    )
+    clips, kraken = calls(scan_one("x.js", source))
+    assert (clips.line, clips.column, clips.method) == (3, 3, "POST")
+    assert clips.query == Fields({"broadcaster_id": "1"})
+    assert clips.headers == Fields({"client-id": "fakeid", "authorization": f"Bearer {U}"})
+    assert clips.token_names == ("token",)
+    assert clips.body == Fields({})
+    assert (kraken.method, kraken.headers, kraken.body) == ("GET", Fields({}), Fields({"a": "1"}))
+
+
+def test_jquery_ajax_and_shorthands() -> None:
+    source = (
+        "$.ajax({ url: 'https://api.twitch.tv/helix/users', type: 'GET', headers: { 'Client-ID': 'fakeid' }, data: { login: 'fake' } });\n"
+        "jQuery.getJSON('https://api.twitch.tv/kraken/channels/1', function (data) {});\n"
+        "$.post('https://id.twitch.tv/oauth2/token', { grant_type: 'client_credentials', client_id: 'c' });\n"
+        "$.ajax({ url: 'https://api.twitch.tv/helix/streams', beforeSend: (xhr) => xhr.setRequestHeader('Authorization', auth) });\n"
+    )
+    facts = scan_one("j.js", source)
+    users, channel, token, streams = calls(facts)
+    assert (users.method, users.query, users.headers) == ("GET", Fields({"login": "fake"}), Fields({"client-id": "fakeid"}))
+    assert (channel.method, channel.query, channel.headers) == ("GET", Fields({}), Fields({}))
+    assert (token.method, token.body) == ("POST", Fields({"grant_type": "client_credentials", "client_id": "c"}))
+    assert streams.headers == Fields({}, complete=False)
+    assert facts.token_requests == [TokenRequest("j.js", 3, 1, "client_credentials")]

@@ -271,6 +271,8 @@ class Evaluator:
             return self.axios_default(origin.module)
         if name == "fetch":
             return PackageValue("fetch", "default")
+        if name in ("$", "jQuery"):
+            return PackageValue("jquery", "default")
         if name in HOST_GLOBALS or name in ("process", "location", "JSON", "localStorage", "sessionStorage"):
             return GlobalValue(name, origin)
         return None
@@ -686,7 +688,7 @@ class Evaluator:
         if found is None:
             found = {}
             for mutation in jshttp.collect_mutations(self, module):
-                key = self._receiver_key(module, mutation.receiver)
+                key = self.receiver_key(module, mutation.receiver)
                 if key is not None:
                     found.setdefault(key, []).append(mutation)
             self._mutations[module.path] = found
@@ -703,7 +705,8 @@ class Evaluator:
             ]
         return self._library_defaults
 
-    def _receiver_key(self, module: JsModule, receiver: Node) -> tuple | None:
+    def receiver_key(self, module: JsModule, receiver: Node) -> tuple | None:
+        """Return what identifies an object across statements: its variable's binding, ``this.name`` in a class, or axios."""
         receiver = unwrap(receiver)
         if receiver is None:
             return None

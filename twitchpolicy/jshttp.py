@@ -19,8 +19,14 @@ each library reads its arguments:
   with axios's argument order. Their headers and body are marked incomplete,
   because such wrappers often add headers of their own.
 
-NOTE: superagent-style chains (``.set()``, ``.query()``, ``.send()``),
-``XMLHttpRequest`` and jQuery's ``$.ajax`` are not read.
+- ``XMLHttpRequest``: ``xhr.open(method, url)`` with the
+  ``setRequestHeader`` and ``send`` calls on the same variable or ``this`` field.
+- jQuery: ``$.ajax({url, method or type, headers, data})``, ``$.get``,
+  ``$.getJSON`` and ``$.post(url, data)``. ``data`` is the query string of a
+  GET and the form body otherwise.
+
+NOTE: superagent-style chains (``.set()``, ``.query()``, ``.send()``) and the
+``request`` package are not read.
 """
 
 from __future__ import annotations
@@ -51,6 +57,7 @@ MOCK_WORDS = frozenset({"mock", "mocks", "mocked", "nock", "msw", "stub", "fake"
 MOCK_PACKAGES = frozenset({"msw", "nock", "fetch-mock", "jest-fetch-mock", "axios-mock-adapter", "moxios"})
 NODE_HTTP_PACKAGES = frozenset({"http", "https", "node:http", "node:https"})
 HOST_OBJECTS = frozenset({"window", "globalThis", "self", "global"})
+JQUERY_METHODS = frozenset({"ajax", "get", "getJSON", "post"})
 
 
 @dataclass(frozen=True, eq=False)
@@ -60,8 +67,10 @@ class Mutation:
     ``kind`` is ``param`` (``params.append(name, value)``), ``query``
     (``url.searchParams.set(name, value)``), ``property`` (``obj.name =
     value``), ``default-header`` (``client.defaults.headers.common[name] =
-    value`` or a request interceptor) or ``base-url`` (``client.defaults.baseURL
-    = value``). ``name`` is the name itself or the expression that gives it.
+    value`` or a request interceptor), ``base-url`` (``client.defaults.baseURL
+    = value``), ``request-header`` (``xhr.setRequestHeader(name, value)``) or
+    ``request-body`` (``xhr.send(value)``). ``name`` is the name itself or the
+    expression that gives it.
     """
 
     kind: str
@@ -99,6 +108,15 @@ def read_call(evaluator: Evaluator, module: JsModule, node: Node) -> HttpCall | 
         if is_host or isinstance(owner, PackageValue) and owner.package in ("fetch", "undici"):
             return _fetch(evaluator, module, node, arguments)
         return None
+    if method == "open" and len(arguments) > 1:
+        owner = evaluator.value(module, owner_node)
+        if isinstance(owner, InstanceValue) and owner.name == "XMLHttpRequest":
+            return _xhr(evaluator, module, node, owner_node, arguments)
+        return None
+    if method in JQUERY_METHODS:
+        owner = evaluator.value(module, owner_node)
+        if isinstance(owner, PackageValue) and owner.package == "jquery":
+            return _jquery(evaluator, module, node, method, arguments)
     if method not in HTTP_METHODS and method != "request":
         return None
     owner = evaluator.value(module, owner_node)
@@ -159,6 +177,63 @@ def _node_request(evaluator: Evaluator, module: JsModule, node: Node, arguments:
     headers = _header_object(evaluator, options, "headers", ObjectValue())
     # The body of a Node request goes through req.write(), which is not followed.
     return _make_call(evaluator, module, node, "node-http", url, method, headers, [], None, consumed)
+
+
+def _xhr(evaluator: Evaluator, module: JsModule, node: Node, owner_node: Node, arguments: list[Node]) -> HttpCall:
+    """Read ``xhr.open(method, url)`` with the headers and body that later calls on the same object set."""
+    url, consumed = _url_text(evaluator, module, arguments[1])
+    method_text = evaluator.string(module, arguments[0])
+    method = method_text.upper() if method_text is not None and method_text.lower() in HTTP_METHODS else None
+    key = evaluator.receiver_key(module, owner_node)
+    mutations = evaluator.mutations(module).get(key, []) if key is not None else []
+    headers = ObjectValue(complete=key is not None)
+    body: Fields | None = Fields({})
+    for mutation in mutations:
+        if mutation.kind == "request-header":
+            name = evaluator.string(module, mutation.name) if isinstance(mutation.name, Node) else None
+            if name is None or UNKNOWN in name:
+                headers.complete = False
+            else:
+                headers.entries[name.lower()] = Ref(module, mutation.value) if mutation.value is not None else None
+        elif mutation.kind == "request-body" and mutation.value is not None:
+            body = _body(evaluator, Ref(module, mutation.value), True)
+    return _make_call(evaluator, module, node, "xhr", url, method, headers, [], body, consumed)
+
+
+def _jquery(evaluator: Evaluator, module: JsModule, node: Node, method: str, arguments: list[Node]) -> HttpCall:
+    """Read ``$.ajax(settings)``, ``$.ajax(url, settings)`` and the ``$.get``/``$.getJSON``/``$.post(url, data)`` shorthands."""
+    if method == "ajax":
+        first = evaluator.value(module, arguments[0])
+        if isinstance(first, ObjectValue):
+            settings, (url, consumed) = first, _entry_url(evaluator, first, "url")
+        else:
+            url, consumed = _url_text(evaluator, module, arguments[0])
+            settings = _options(evaluator, module, arguments[1] if len(arguments) > 1 else None)
+        http_method = _method(evaluator, settings, "GET")
+        if settings is not None and "method" not in settings.entries and "type" in settings.entries:
+            http_method = _method(evaluator, ObjectValue({"method": settings.entries["type"]}), "GET")
+        headers = _header_object(evaluator, settings, "headers", ObjectValue())
+        if settings is not None and "beforeSend" in settings.entries and headers is not None:
+            # beforeSend usually calls setRequestHeader, which is not followed.
+            headers = ObjectValue(headers.entries, False)
+        data = settings.entries.get("data") if settings is not None else None
+        present = settings is not None and "data" in settings.entries
+    else:
+        url, consumed = _url_text(evaluator, module, arguments[0])
+        http_method = "POST" if method == "post" else "GET"
+        headers = ObjectValue()
+        data_node = arguments[1] if len(arguments) > 1 and arguments[1].type not in FUNCTION_TYPES else None
+        data = Ref(module, data_node) if data_node is not None else None
+        present = data_node is not None
+    if http_method != "GET":
+        return _make_call(evaluator, module, node, "jquery", url, http_method, headers, [], _body(evaluator, data, present), consumed)
+    params: list[ObjectValue | str | None] = []
+    if present:
+        value = evaluator.ref_value(data)
+        if isinstance(value, ParamsValue):
+            value = value.fields
+        params.append(value if isinstance(value, (ObjectValue, str)) else ObjectValue(complete=False))
+    return _make_call(evaluator, module, node, "jquery", url, http_method, headers, params, Fields({}), consumed)
 
 
 # -------------------------------------------------------- axios, got, ky
@@ -416,7 +491,11 @@ def _collect_call_mutation(evaluator: Evaluator, module: JsModule, node: Node, f
     if receiver is None or prop is None or not arguments:
         return
     method = module.text(prop)
-    if method in ("append", "set"):
+    if method == "setRequestHeader":
+        found.append(Mutation("request-header", module, receiver, arguments[0], arguments[1] if len(arguments) > 1 else None))
+    elif method == "send":
+        found.append(Mutation("request-body", module, receiver, None, arguments[0]))
+    elif method in ("append", "set"):
         value = arguments[1] if len(arguments) > 1 else None
         if receiver.type == "member_expression" and _property(module, receiver) == "searchParams":
             found.append(Mutation("query", module, receiver.child_by_field_name("object"), arguments[0], value))

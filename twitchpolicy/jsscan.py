@@ -74,10 +74,12 @@ class JavaScriptProject:
             self.parsed.add(path, source)
 
     def module(self, path: str, source: str) -> JsModule:
+        """Return the parsed module for ``path``; a new or changed file resets what was computed across files."""
         known = self.parsed.modules.get(path)
         module = self.parsed.module(path, source)
         if module is not known:
             self._calls = None
+            self._implicit_authorize = None
             self.evaluator = Evaluator(self.parsed, self.twurple)
             self.tracer = TokenTracer(self.evaluator, self._implicit_reason)
         return module
