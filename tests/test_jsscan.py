@@ -815,3 +815,19 @@ def test_jquery_ajax_and_shorthands() -> None:
     assert (token.method, token.body) == ("POST", Fields({"grant_type": "client_credentials", "client_id": "c"}))
     assert streams.headers == Fields({}, complete=False)
     assert facts.token_requests == [TokenRequest("j.js", 3, 1, "client_credentials")]
+
+
+def test_options_from_unknown_spread_incomplete() -> None:
+    source = (
+        "import axios from 'axios';\n"
+        "const config = (extra) => ({ ...extra, headers: { 'Client-Id': 'c' } });\n"
+        "axios.get('https://api.twitch.tv/helix/users', config({ params: { login: 'fake' } }));\n"
+        "export const post = (init) => fetch('https://api.twitch.tv/helix/clips', { ...init, method: 'POST' });\n"
+    )
+    users, clips = calls(scan_one("s.js", source))
+    assert users.query == Fields({}, complete=False)
+    assert users.body == Fields({}, complete=False)
+    assert users.headers == Fields({"client-id": "c"})
+    assert clips.method == "POST"
+    assert clips.headers == Fields({}, complete=False)
+    assert clips.body == Fields({}, complete=False)

@@ -166,7 +166,7 @@ def _fetch(evaluator: Evaluator, module: JsModule, node: Node, arguments: list[N
     options = _options(evaluator, module, arguments[1] if len(arguments) > 1 else None)
     method = _method(evaluator, options, "GET")
     headers = _header_object(evaluator, options, "headers", ObjectValue())
-    body = _body(evaluator, options.entries.get("body"), "body" in options.entries) if options is not None else None
+    body = _body(evaluator, options.entries.get("body"), "body" in options.entries, options) if options is not None else None
     return _make_call(evaluator, module, node, "fetch", url, method, headers, [], body, consumed)
 
 
@@ -278,7 +278,7 @@ def _axios_call(evaluator: Evaluator, module: JsModule, node: Node, client: Clie
     if data_node is not None:
         body = _body(evaluator, Ref(module, data_node), unwrap(data_node).type not in ("null", "undefined"))
     else:
-        body = _body(evaluator, config.entries.get("data"), "data" in config.entries) if config is not None else None
+        body = _body(evaluator, config.entries.get("data"), "data" in config.entries, config) if config is not None else None
     guessed = client.library == "http"
     return _make_call(evaluator, module, node, client.library, url, http_method, headers, params, body, consumed, guessed)
 
@@ -297,10 +297,9 @@ def _got_call(evaluator: Evaluator, module: JsModule, node: Node, client: Client
     http_method = method.upper() if method in HTTP_METHODS else _method(evaluator, options, "GET")
     headers = _merge_headers(client.headers, _header_object(evaluator, options, "headers", ObjectValue()))
     params = [client.params, _entry_object(evaluator, options, "searchParams")]
-    body: Fields | None = Fields({})
-    if options is None:
-        body = None
-    else:
+    body: Fields | None = None
+    if options is not None:
+        body = _body(evaluator, None, False, options)
         for name in ("json", "form", "body"):
             if name in options.entries:
                 body = _body(evaluator, options.entries[name], True)
@@ -361,7 +360,8 @@ def _entry_object(evaluator: Evaluator, options: ObjectValue | None, name: str) 
     if options is None:
         return ObjectValue(complete=False)
     if name not in options.entries:
-        return None
+        # A spread the evaluator could not read may carry the parameters.
+        return None if options.complete else ObjectValue(complete=False)
     value = evaluator.ref_value(options.entries[name])
     if isinstance(value, ParamsValue):
         return value.fields
@@ -403,12 +403,15 @@ def _merge_headers(defaults: ObjectValue, given: ObjectValue | None) -> ObjectVa
     return merged
 
 
-def _body(evaluator: Evaluator, entry: Ref | str | None, present: bool) -> Fields | None:
-    """Return the fields of a request body: JSON, URLSearchParams, FormData, an object or a form-encoded string."""
+def _body(evaluator: Evaluator, entry: Ref | str | None, present: bool, options: ObjectValue | None = None) -> Fields | None:
+    """Return the fields of a request body: JSON, URLSearchParams, FormData, an object or a form-encoded string.
+
+    An absent body is empty, unless ``options`` has a spread the evaluator could not read.
+    """
     from twitchpolicy.jsvalues import JsonText
 
     if not present:
-        return Fields({})
+        return Fields({}, options is None or options.complete)
     value = evaluator.ref_value(entry)
     if isinstance(value, JsonText):
         value = value.value
