@@ -476,7 +476,7 @@ def test_token_through_then_chain_and_module_variable() -> None:
     assert facts.reads_refresh_token is False
 
 
-def test_token_through_parameter_call_sites() -> None:
+def test_wrapper_expanded_at_caller() -> None:
     source = (
         "async function helix(path, token) {\n"
         "  return fetch('https://api.twitch.tv/helix/' + path, { headers: { Authorization: `Bearer ${token}` } });\n"
@@ -488,8 +488,10 @@ def test_token_through_parameter_call_sites() -> None:
         "}\n"
     )
     facts = scan_one("p.js", source)
-    helix = calls(facts)[0]
-    assert helix.url == f"https://api.twitch.tv/helix/{U}"
+    token_call, helix = calls(facts)
+    assert token_call.line == 5
+    assert (helix.line, helix.column, helix.end_line) == (7, 9, 7)
+    assert helix.url == "https://api.twitch.tv/helix/users"
     assert helix.token == TokenEvidence("app", "token from client_credentials request at p.js:5")
     assert helix.token_names == ("token", "appToken")
 
@@ -618,13 +620,15 @@ def test_secrets_found_and_masked() -> None:
         "const CLIENT_ID = 'abcdefghijklmnopqrstuvwxyz0123';\n"
         "const tokenEndpoint = 'abcdefghijklmnopqrstuvwxyz012';\n"
         "const secretNote = 'Not-A-Secret-Value-With-Capitals';\n"
+        "const TOKEN_URL = 'abcdefghijklmnopqrstuvwxyz0123';\n"
+        "const placeholderSecret = 'abcdefghijklmnopqrstuvwxyzabcd';\n"
     )
     secrets = scan_one("s.js", source).secrets
     assert [(s.line, s.column, s.name, s.kind, s.masked) for s in secrets] == [
         (1, 23, "CLIENT_SECRET", "client secret", "<30 characters, masked>"),
         (2, 28, "botToken", "access token", "<36 characters, masked>"),
         (3, 41, "this.accessToken", "access token", "<30 characters, masked>"),
-        (4, 72, "Authorization", "access token", "<37 characters, masked>"),
+        (4, 72, "Authorization", "access token", "<30 characters, masked>"),
     ]
     assert "abcdefghijklmnopqrstuvwxyz0123" not in repr(secrets)
 
@@ -734,7 +738,7 @@ def test_scan_paths_uses_javascript_scanner(tmp_path: Path) -> None:
 # -------------------------------------------------------- more ways values travel
 
 
-def test_token_parameter_from_other_file() -> None:
+def test_wrapper_in_other_file_expanded() -> None:
     files = {
         "lib/helix.js": "export function helix(path, token) {\n  return fetch('https://api.twitch.tv/helix/' + path, { headers: { Authorization: 'Bearer ' + token } });\n}\n",
         "main.js": (
@@ -744,7 +748,10 @@ def test_token_parameter_from_other_file() -> None:
             "await helix('users', userToken);\n"
         ),
     }
-    site = only_call(scan(files)["lib/helix.js"])
+    facts = scan(files)
+    assert facts["lib/helix.js"].sites == []
+    site = calls(facts["main.js"])[1]
+    assert (site.line, site.column, site.url) == (4, 7, "https://api.twitch.tv/helix/users")
     assert site.token == TokenEvidence("user", "token from refresh_token request at main.js:2")
     assert site.token_names == ("token", "userToken")
 
@@ -817,7 +824,7 @@ def test_jquery_ajax_and_shorthands() -> None:
     assert facts.token_requests == [TokenRequest("j.js", 3, 1, "client_credentials")]
 
 
-def test_options_from_unknown_spread_incomplete() -> None:
+def test_options_spread_resolved_or_incomplete() -> None:
     source = (
         "import axios from 'axios';\n"
         "const config = (extra) => ({ ...extra, headers: { 'Client-Id': 'c' } });\n"
@@ -825,9 +832,31 @@ def test_options_from_unknown_spread_incomplete() -> None:
         "export const post = (init) => fetch('https://api.twitch.tv/helix/clips', { ...init, method: 'POST' });\n"
     )
     users, clips = calls(scan_one("s.js", source))
-    assert users.query == Fields({}, complete=False)
-    assert users.body == Fields({}, complete=False)
+    assert users.query == Fields({"login": "fake"})
+    assert users.body == Fields({})
     assert users.headers == Fields({"client-id": "c"})
     assert clips.method == "POST"
     assert clips.headers == Fields({}, complete=False)
     assert clips.body == Fields({}, complete=False)
+
+
+def test_wrapper_expanded_per_caller() -> None:
+    source = (
+        "const HELIX = 'https://api.twitch.tv/helix';\n"
+        "async function api(path, options = {}) {\n"
+        "  return fetch(HELIX + path, { ...options, headers: { 'Client-Id': 'c', Authorization: `Bearer ${process.env.TOKEN}` } });\n"
+        "}\n"
+        "async function users() { return api('/users?login=fake'); }\n"
+        "async function ban(body) { return api('/moderation/bans?broadcaster_id=1&moderator_id=1', { method: 'POST', body: JSON.stringify(body) }); }\n"
+        "async function status() { return fetch('https://api.twitch.tv/helix/streams', { headers: { 'Client-Id': 'c' } }); }\n"
+    )
+    facts = scan_one("w.js", source)
+    assert [(site.line, site.column, site.method, site.url) for site in calls(facts)] == [
+        (5, 33, "GET", "https://api.twitch.tv/helix/users?login=fake"),
+        (6, 35, "POST", "https://api.twitch.tv/helix/moderation/bans?broadcaster_id=1&moderator_id=1"),
+        (7, 34, "GET", "https://api.twitch.tv/helix/streams"),
+    ]
+    users, ban, _ = calls(facts)
+    assert users.headers == Fields({"client-id": "c", "authorization": f"Bearer {U}"})
+    assert users.token_names == ("env:TOKEN",)
+    assert ban.body is None

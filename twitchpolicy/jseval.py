@@ -55,6 +55,9 @@ class Evaluator:
         self._cycles = 0
         self._trails: list[dict[tuple[str, int], Ref]] = []
         self._calls: dict[tuple[str, int], HttpCall | None] = {}
+        # Function node id -> (caller module, argument nodes) while a call is evaluated with its arguments.
+        self._bound: dict[int, tuple[JsModule, list[Node]]] = {}
+        self._active_calls: set[tuple[str, int]] = set()
         self._mutations: dict[str, dict[tuple, list[jshttp.Mutation]]] = {}
         self._class_members: dict[tuple[str, int], dict[str, list[Node]]] = {}
         self._exports: dict[str, tuple[dict[str, Ref], list[str]]] = {}
@@ -68,7 +71,8 @@ class Evaluator:
         if node is None or depth > MAX_DEPTH:
             return None
         key = (module.path, node.id)
-        cached = self._cache.get(key)
+        # Values computed with bound arguments depend on the call, so they are neither read from nor kept in the cache.
+        cached = self._cache.get(key) if not self._bound else None
         if cached is not None:
             result, definitions = cached
             self._add_to_trails(definitions)
@@ -86,7 +90,7 @@ class Evaluator:
             self._trails.pop()
             self._active.discard(key)
         self._add_to_trails(definitions)
-        if self._cycles == cycles:
+        if self._cycles == cycles and not self._bound:
             # Each value keeps the definitions it was computed from, so a trail started later still records them on a cache hit.
             self._cache[key] = (result, definitions or None)
         return result
@@ -153,10 +157,40 @@ class Evaluator:
     def http_call(self, module: JsModule, node: Node) -> HttpCall | None:
         """Return the HTTP request that a call expression makes, or None when it is not one."""
         key = (module.path, node.id)
+        if self._bound:
+            if key in self._active_calls:
+                return None
+            self._active_calls.add(key)
+            try:
+                return jshttp.read_call(self, module, node)
+            finally:
+                self._active_calls.discard(key)
         if key not in self._calls:
             self._calls[key] = None
             self._calls[key] = jshttp.read_call(self, module, node)
         return self._calls[key]
+
+    @contextmanager
+    def bound(self, function: Node, module: JsModule, arguments: list[Node]) -> Iterator[None]:
+        """Evaluate inside the block as if ``function`` were called with ``arguments``, written in ``module``."""
+        previous = self._bound.get(function.id)
+        self._bound[function.id] = (module, arguments)
+        try:
+            yield
+        finally:
+            if previous is None:
+                del self._bound[function.id]
+            else:
+                self._bound[function.id] = previous
+
+    def bound_argument(self, binding: Binding) -> tuple[JsModule, Node | None] | None:
+        """Return the caller's argument for a parameter of a function evaluated under :meth:`bound`."""
+        entry = self._bound.get(binding.scope.id)
+        if entry is None:
+            return None
+        module, arguments = entry
+        index = int(binding.path[0]) if binding.path else 0
+        return module, arguments[index] if index < len(arguments) else None
 
     # -------------------------------------------------------- expressions
 
@@ -178,6 +212,7 @@ class Evaluator:
             consequence = self.value(module, node.child_by_field_name("consequence"), depth + 1)
             alternative = self.value(module, node.child_by_field_name("alternative"), depth + 1)
             return consequence if isinstance(consequence, str) and consequence == alternative else None
+
         if kind == "call_expression":
             return self._call(module, node, depth)
         if kind == "new_expression":
@@ -331,6 +366,9 @@ class Evaluator:
         receiver = then_receiver(module, function)
         if receiver is not None and index == 0:
             return self._follow_path(self.value(module, receiver, depth + 1), binding.path[1:], depth)
+        argument = self.bound_argument(binding)
+        if argument is not None and argument[1] is not None:
+            return self._follow_path(self.value(argument[0], argument[1], depth + 1), binding.path[1:], depth)
         if binding.default is not None:
             return self.value(module, binding.default, depth + 1)
         return None
@@ -406,14 +444,17 @@ class Evaluator:
             return self.ref_value(owner.items[int(name)], depth) if name.isdigit() and int(name) < len(owner.items) else None
         if isinstance(owner, ModuleValue):
             return self.export_value(owner.module, name, depth)
+
         if isinstance(owner, PackageValue):
             if owner.name == "*" or name == "default" and owner.name == "default":
                 return package_value(owner.package, "default" if name == "default" else name)
             return None
         if isinstance(owner, ClientValue) and name == "default":
             return owner
+        if isinstance(owner, InstanceValue) and owner.class_value is not None:
+            owner = owner.class_value
         if isinstance(owner, ClassValue):
-            # A static field or method: ClassName.BASE_URL.
+            # A field or method, static or not: ClassName.BASE_URL, new Client().request.
             body = owner.node.child_by_field_name("body")
             members = _collect_class_members(owner.module, body) if body is not None else {}
             return _single([self.value(owner.module, node, depth + 1) for node in members.get(name, [])])
@@ -481,7 +522,7 @@ class Evaluator:
         if owner_node is None or method is None:
             return None
         if owner_node.type == "this":
-            return self.returned_value(self.this_property(module, callee, method, depth), depth)
+            return self.returned_value(self.this_property(module, callee, method, depth), depth, (module, arguments))
         owner = self.value(module, owner_node, depth + 1)
         return self._call_method(module, owner, owner_node, method, arguments, depth)
 
@@ -501,7 +542,7 @@ class Evaluator:
                 if name == "encodeURIComponent" and text is not None:
                     return encode_component(text).replace("+", "%20")
                 return text
-        return self.returned_value(self.value(module, callee, depth + 1), depth)
+        return self.returned_value(self.value(module, callee, depth + 1), depth, (module, arguments))
 
     def _call_method(self, module: JsModule, owner: Value, owner_node: Node, method: str, arguments: list[Node], depth: int) -> Value:
         first = arguments[0] if arguments else None
@@ -522,6 +563,7 @@ class Evaluator:
             if method.startswith("trim"):
                 return text.strip()
             return text
+
         if isinstance(owner, ParamsValue) and method == "toString":
             return self.to_string(owner, depth)
         if isinstance(owner, ArrayValue) and method == "join":
@@ -532,18 +574,16 @@ class Evaluator:
         if isinstance(owner, PackageValue) and method == "stringify" and owner.package in ("qs", "querystring", "query-string"):
             value = self.value(module, first, depth + 1)
             return self.encode_params(value, depth) if isinstance(value, ObjectValue) else None
+
         if isinstance(owner, ClientValue) and method in ("create", "extend"):
             return jshttp.extend_client(self, module, owner, first, depth)
         if isinstance(owner, PackageValue) and method == "resolve":
             return self.value(module, first, depth + 1)
+        caller = (module, arguments)
         if isinstance(owner, ModuleValue):
-            return self.returned_value(self.export_value(owner.module, method, depth), depth)
-        if isinstance(owner, ObjectValue):
-            return self.returned_value(self.ref_value(owner.entries.get(method), depth), depth)
-        if isinstance(owner, InstanceValue) and owner.class_value is not None:
-            klass = owner.class_value
-            for value_node in self.class_member_values(klass.module, _class_body_node(klass.node), method):
-                return self.returned_value(self.value(klass.module, value_node, depth + 1), depth)
+            return self.returned_value(self.export_value(owner.module, method, depth), depth, caller)
+        if isinstance(owner, (ObjectValue, InstanceValue, ClassValue)):
+            return self.returned_value(self.property(owner, method, depth), depth, caller)
         return None
 
     def _call_global(self, module: JsModule, owner: GlobalValue, method: str, arguments: list[Node], depth: int) -> Value:
@@ -556,10 +596,19 @@ class Evaluator:
             return self.value(module, first, depth + 1)
         return None
 
-    def returned_value(self, function: Value, depth: int) -> Value:
-        """Return what calling ``function`` returns: the first return expression whose value is known."""
+    def returned_value(self, function: Value, depth: int, caller: tuple[JsModule, list[Node]] | None = None) -> Value:
+        """Return what calling ``function`` returns: the first return expression whose value is known.
+
+        With ``caller`` (its module and argument nodes), the parameters take the caller's arguments.
+        """
         if not isinstance(function, FunctionValue):
             return None
+        if caller is not None and caller[1] and function.node.id not in self._bound:
+            with self.bound(function.node, caller[0], caller[1]):
+                return self._first_returned(function, depth)
+        return self._first_returned(function, depth)
+
+    def _first_returned(self, function: FunctionValue, depth: int) -> Value:
         for node in returned_expressions(function.node):
             result = self.value(function.module, node, depth + 1)
             if result is not None:
@@ -853,11 +902,6 @@ def enclosing_object(module: JsModule, node: Node) -> Node | None:
             return None
         current = module.parent(current)
     return None
-
-
-def _class_body_node(klass: Node) -> Node:
-    body = klass.child_by_field_name("body")
-    return body.named_children[0] if body is not None and body.named_children else klass
 
 
 def _collect_class_members(module: JsModule, class_body: Node) -> dict[str, list[Node]]:

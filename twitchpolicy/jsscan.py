@@ -7,11 +7,13 @@ used by a call in another file is reported once, at the call.
 
 Per file the scan produces:
 
-- a ``call`` site for each fetch, axios, got, ky or Node ``https`` request to a
-  Twitch API URL (see :mod:`twitchpolicy.jshttp`), positioned at the call, with
-  its query, body and headers, the token evidence and token names of its
-  ``Authorization`` header (see :mod:`twitchpolicy.jstokens`) and the
-  credentials it sends in the query string or body;
+- a ``call`` site for each HTTP request to a Twitch API URL (see
+  :mod:`twitchpolicy.jshttp`), positioned at the call. It has the query, body
+  and headers, the token evidence and token names of its ``Authorization``
+  header (see :mod:`twitchpolicy.jstokens`), and the credentials it sends in
+  the query string or body. A call in a wrapper
+  function whose parameters decide its URL or token is reported at each
+  caller instead;
 - a ``call`` site with ``sdk="twurple"`` for each ``apiClient.<group>.<method>``
   call that the twurple method map names;
 - a ``mention`` for any other full Twitch URL in a string (``webhook-topic``
@@ -27,14 +29,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from tree_sitter import Node
 
 from twitchpolicy.jseval import Evaluator, call_arguments
-from twitchpolicy.jsparse import JsModule, JsProject, unwrap, walk
+from twitchpolicy.jsparse import FUNCTION_TYPES, JsModule, JsProject, unwrap, walk
 from twitchpolicy.jstwurple import scan_twurple
 from twitchpolicy.jstokens import TokenTrace, TokenTracer
-from twitchpolicy.pycalls import CREDENTIAL_NAMES
+from twitchpolicy.pycalls import CREDENTIAL_NAMES, NOT_SECRET_NAME, SECRET_NAME, _looks_secret
 from twitchpolicy.jsurls import parse_query, split_scopes, split_url_query
 from twitchpolicy.jsvalues import AuthProviderValue, HttpCall, Ref, URLValue
 from twitchpolicy.sites import CallSite, FileFacts, ScopeRequest, Secret, TokenRequest, mask_secret
@@ -43,15 +46,24 @@ from twitchpolicy.urls import UNKNOWN, parse_twitch_url
 TWITCH_URL = re.compile(r"""(?:https?:)?//(?:api|id)\.twitch\.tv/[^\s'"`<>()\[\]{}\\,;|]*""", re.IGNORECASE)
 TWITCH_HOST = re.compile(r"(?:https?:)?//(?:api|id)\.twitch\.tv/", re.IGNORECASE)
 TRAILING_PUNCTUATION = ".:!?"
-# Twitch client secrets and access tokens are 30 lower-case letters and digits. IRC tokens add "oauth:".
-SECRET_VALUE = re.compile(r"(?:oauth:)?[a-z0-9]{30}")
-AUTHORIZATION_VALUE = re.compile(r"(?:Bearer|OAuth)\s+((?:oauth:)?[a-z0-9]{30})", re.IGNORECASE)
+# A wrapper function is expanded at this many of its callers at most, as in the Python scanner.
+MAX_CALLERS = 50
 RESPONSE_TYPE_GRANTS = {"code": "authorization_code", "token": "implicit"}
 STRING_TYPES = frozenset({"string", "template_string", "jsx_text"})
 # Wrappers between a secret literal and the name it is assigned to: (x), x || y, a ? x : y, x as T.
 SECRET_WRAPPERS = frozenset(
     {"parenthesized_expression", "binary_expression", "ternary_expression", "as_expression", "satisfies_expression", "non_null_expression"}
 )
+
+
+@dataclass(frozen=True, eq=False)
+class ReportedCall:
+    """An HTTP call and the place it is reported: the call itself, or a caller of the wrapper it sits in."""
+
+    module: JsModule
+    node: Node
+    call: HttpCall
+    trace: TokenTrace
 
 
 class JavaScriptProject:
@@ -84,20 +96,60 @@ class JavaScriptProject:
             self.tracer = TokenTracer(self.evaluator, self._implicit_reason)
         return module
 
-    def calls(self, module: JsModule) -> list[HttpCall]:
-        """Return the HTTP calls to Twitch URLs in ``module``, finding those of every module on first use."""
+    def calls(self, module: JsModule) -> list[ReportedCall]:
+        """Return the HTTP calls to Twitch URLs reported in ``module``, finding those of every module on first use.
+
+        A call inside a wrapper function whose URL or token comes from the
+        wrapper's parameters is reported once per caller, at the caller, with
+        the caller's arguments in place of the parameters, as the Python
+        scanner does. A caller that is itself read as an HTTP call (a wrapper
+        named like a client) then gives way to the expanded call.
+        """
         if self._calls is None:
-            self._calls = {}
-            self._consumed = set()
-            for other in self.parsed.modules.values():
-                found = []
-                for node in other.nodes("call_expression"):
-                    call = self.evaluator.http_call(other, node)
-                    if call is not None and _twitch_url(call.url) is not None:
-                        found.append(call)
-                        self._consumed |= call.consumed
-                self._calls[other.path] = found
+            self._find_calls()
         return self._calls.get(module.path, [])
+
+    def _find_calls(self) -> None:
+        self._calls = {path: [] for path in self.parsed.modules}
+        self._consumed = set()
+        own: list[ReportedCall] = []
+        expanded: list[ReportedCall] = []
+        for module in self.parsed.modules.values():
+            for node in module.nodes("call_expression"):
+                call = self.evaluator.http_call(module, node)
+                if call is None:
+                    continue
+                trace = self._trace(call)
+                found = self._expand(module, node, call, trace)
+                if found:
+                    expanded += found
+                elif _twitch_url(call.url) is not None:
+                    own.append(ReportedCall(module, node, call, trace))
+        callers = {(entry.module.path, entry.node.id) for entry in expanded}
+        for entry in own + expanded:
+            if entry in own and (entry.module.path, entry.node.id) in callers:
+                continue
+            self._calls[entry.module.path].append(entry)
+            self._consumed |= entry.call.consumed
+
+    def _trace(self, call: HttpCall) -> TokenTrace:
+        if "authorization" not in call.header_values:
+            return TokenTrace()
+        return self.tracer.trace(call.header_values["authorization"])
+
+    def _expand(self, module: JsModule, node: Node, call: HttpCall, trace: TokenTrace) -> list[ReportedCall]:
+        """Read a call inside a wrapper function once per caller of the wrapper, when its parameters decide the call."""
+        function = enclosing_function(module, node)
+        if function is None or not (_needs_caller(call) or _token_is_parameter(module, function, trace)):
+            return []
+        found = []
+        for caller_module, caller in self.tracer.call_sites(module, function)[:MAX_CALLERS]:
+            with self.evaluator.bound(function, caller_module, call_arguments(caller)):
+                bound = self.evaluator.http_call(module, node)
+                if bound is None or _twitch_url(bound.url) is None:
+                    continue
+                found.append(ReportedCall(caller_module, caller, bound, self._trace(bound)))
+        return found
 
     def consumed(self, module: JsModule, node: Node) -> bool:
         """Tell whether an HTTP call already reported the URL that ``node`` defines."""
@@ -146,14 +198,14 @@ def scan_javascript(path: str, source: str, project: JavaScriptProject | None = 
 
 
 def _scan_calls(project: JavaScriptProject, module: JsModule, facts: FileFacts) -> None:
-    for call in project.calls(module):
+    for reported in project.calls(module):
+        call, trace = reported.call, reported.trace
         parsed = _twitch_url(call.url)
         if parsed is None:
             continue
-        line, column = module.position(call.node)
-        trace = project.tracer.trace(call.header_values.get("authorization")) if "authorization" in call.header_values else TokenTrace()
+        line, column = module.position(reported.node)
         facts.sites.append(CallSite(
-            module.path, line, column, call.url or "", call.method, "call", module.end_line(call.node),
+            module.path, line, column, call.url or "", call.method, "call", module.end_line(reported.node),
             query=call.query, body=call.body, headers=call.headers, token=trace.evidence,
             credentials=_credentials(call), token_names=tuple(trace.names),
         ))
@@ -170,6 +222,35 @@ def _scan_calls(project: JavaScriptProject, module: JsModule, facts: FileFacts) 
             if scope is not None:
                 scopes, complete = split_scopes(scope)
                 facts.scope_requests.append(ScopeRequest(module.path, line, column, scopes, "device code request", None, complete))
+
+
+def _needs_caller(call: HttpCall) -> bool:
+    """Tell whether the call's URL is incomplete inside its function, so its callers may complete it.
+
+    As in the Python scanner, Kraken paths are left alone: their unresolved
+    segments are ids, and the path already names the endpoint.
+    """
+    if call.url is None:
+        return True
+    parsed = parse_twitch_url(call.url)
+    if parsed is None:
+        return UNKNOWN in call.url or not call.url.startswith(("http", "/"))
+    return parsed.is_base or not parsed.is_complete and parsed.api != "kraken"
+
+
+def _token_is_parameter(module: JsModule, function: Node, trace: TokenTrace) -> bool:
+    """Tell whether the call sends a token that its function receives as a parameter."""
+    if trace.evidence is not None or not trace.names:
+        return False
+    binding = module.bindings(function).get(trace.names[0])
+    return binding is not None and binding.kind == "param"
+
+
+def enclosing_function(module: JsModule, node: Node) -> Node | None:
+    current = module.parent(node)
+    while current is not None and current.type not in FUNCTION_TYPES:
+        current = module.parent(current)
+    return current
 
 
 def _twitch_url(url: str | None):
@@ -333,19 +414,18 @@ def _scan_secrets(module: JsModule, facts: FileFacts) -> None:
         name = _assigned_name(module, node)
         if name is None:
             continue
-        kind = None
+        # The same names and values as the Python scanner's find_secrets.
+        secret = None
         if name.lower() == "authorization":
-            match = AUTHORIZATION_VALUE.fullmatch(value) or SECRET_VALUE.fullmatch(value)
-            kind = "access token" if match else None
-        elif SECRET_VALUE.fullmatch(value):
-            lowered = name.lower()
-            if "secret" in lowered:
-                kind = "client secret"
-            elif "token" in lowered:
-                kind = "access token"
-        if kind is not None:
+            prefix, _, credential = value.partition(" ")
+            if prefix.lower() in ("bearer", "oauth") and _looks_secret(credential):
+                secret = credential
+        elif SECRET_NAME.search(name) and not NOT_SECRET_NAME.search(name) and _looks_secret(value):
+            secret = value
+        if secret is not None:
+            kind = "client secret" if "secret" in name.lower() else "access token"
             line, column = module.position(node)
-            facts.secrets.append(Secret(module.path, line, column, name, kind, mask_secret(value)))
+            facts.secrets.append(Secret(module.path, line, column, name, kind, mask_secret(secret)))
 
 
 def _assigned_name(module: JsModule, node: Node) -> str | None:
@@ -411,4 +491,4 @@ def _reads_refresh_token(module: JsModule, project: JavaScriptProject) -> bool:
             provider = project.evaluator.value(module, node)
             if isinstance(provider, AuthProviderValue) and provider.class_name == "RefreshingAuthProvider":
                 return True
-    return any(call.grant == "refresh_token" for call in project.calls(module))
+    return any(reported.call.grant == "refresh_token" for reported in project.calls(module))

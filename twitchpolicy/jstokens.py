@@ -135,8 +135,15 @@ class TokenTracer:
         receiver = then_receiver(module, function)
         if receiver is not None and index == 0:
             return self._path(module, receiver, binding.path[1:], names, depth, seen)
+        argument = self.evaluator.bound_argument(binding)
+        if argument is not None:
+            # Evaluated for one caller: only that caller's argument counts.
+            caller, node = argument
+            if node is not None:
+                return self._path(caller, node, binding.path[1:], names, depth, seen)
+            return self._trace(module, binding.default, names, depth + 1, seen) if binding.default is not None else None
         found = None
-        for caller, call in self._call_sites(module, function)[:MAX_CALL_SITES]:
+        for caller, call in self.call_sites(module, function)[:MAX_CALL_SITES]:
             arguments = _arguments(call)
             if index < len(arguments):
                 evidence = self._path(caller, arguments[index], binding.path[1:], names, depth, seen)
@@ -145,7 +152,7 @@ class TokenTracer:
             found = self._trace(module, binding.default, names, depth + 1, seen)
         return found
 
-    def _call_sites(self, module: JsModule, function: Node) -> list[tuple[JsModule, Node]]:
+    def call_sites(self, module: JsModule, function: Node) -> list[tuple[JsModule, Node]]:
         """Return the calls, in ``module`` first and then in the other scanned modules, whose callee is ``function``.
 
         Calls are matched by the name the function is declared under, so a call
