@@ -860,3 +860,15 @@ def test_wrapper_expanded_per_caller() -> None:
     assert users.headers == Fields({"client-id": "c", "authorization": f"Bearer {U}"})
     assert users.token_names == ("env:TOKEN",)
     assert ban.body is None
+
+
+def test_then_callback_destructuring() -> None:
+    source = (
+        "fetch('https://id.twitch.tv/oauth2/token', { method: 'POST', body: new URLSearchParams({ grant_type: 'client_credentials' }) })\n"
+        "  .then((res) => res.json())\n"
+        "  .then(({ access_token }) => fetch('https://api.twitch.tv/helix/games/top', { headers: { Authorization: `Bearer ${access_token}` } }));\n"
+    )
+    token_call, games = calls(scan_one("t.js", source))
+    assert token_call.line == 1
+    assert games.token == TokenEvidence("app", "token from client_credentials request at t.js:1")
+    assert games.token_names == ("access_token",)

@@ -308,7 +308,7 @@ class Evaluator:
             return PackageValue("fetch", "default")
         if name in ("$", "jQuery"):
             return PackageValue("jquery", "default")
-        if name in HOST_GLOBALS or name in ("process", "location", "JSON", "localStorage", "sessionStorage"):
+        if name in HOST_GLOBALS or name in ("process", "location", "JSON", "Promise"):
             return GlobalValue(name, origin)
         return None
 
@@ -577,8 +577,6 @@ class Evaluator:
 
         if isinstance(owner, ClientValue) and method in ("create", "extend"):
             return jshttp.extend_client(self, module, owner, first, depth)
-        if isinstance(owner, PackageValue) and method == "resolve":
-            return self.value(module, first, depth + 1)
         caller = (module, arguments)
         if isinstance(owner, ModuleValue):
             return self.returned_value(self.export_value(owner.module, method, depth), depth, caller)

@@ -113,7 +113,7 @@ class PackageValue:
 
 @dataclass(eq=False)
 class GlobalValue:
-    """A host object: ``process``, ``process.env``, ``window``, ``location``, ``location.hash``, ``JSON``."""
+    """A host object: ``process``, ``process.env``, ``window``, ``location``, ``location.hash``, ``JSON``, ``Promise``."""
 
     name: str
     origin: Ref | None = None
