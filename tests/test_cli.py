@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ["kraken_bot", "helix_requests_bot", "clean_bot", "httpx_bot", "requests_app_token_bot", "aiohttp_bot"]
+FIXTURES = ["kraken_bot", "helix_requests_bot", "clean_bot", "httpx_bot", "requests_app_token_bot", "aiohttp_bot", "multi_module_bot"]
 
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
