@@ -1,0 +1,446 @@
+"""The mock's Helix side: check order, error bodies, rate limits, state changes and pagination."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from twitchpolicy.mock import World
+from twitchpolicy.mock.app import create_app
+from twitchpolicy.mock.harness import TwitchMock, UnexpectedRequestError, mock_twitch
+
+HELIX = "https://api.twitch.tv/helix"
+BROADCASTER_ID = "1000001"
+
+
+@pytest.fixture
+def twitch() -> Iterator[TwitchMock]:
+    with mock_twitch(World()) as mock:
+        yield mock
+
+
+@pytest.fixture(scope="module")
+def http() -> Iterator[httpx.Client]:
+    # One client per module: building one takes about 40 ms, and respx intercepts any client.
+    with httpx.Client() as client:
+        yield client
+
+
+def body(status: int, message: str) -> str:
+    reasons = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 410: "Gone", 429: "Too Many Requests", 500: "Internal Server Error", 503: "Service Unavailable"}
+    return json.dumps({"error": reasons[status], "status": status, "message": message}, separators=(",", ":"))
+
+
+def test_missing_token(http: httpx.Client, twitch: TwitchMock) -> None:
+    response = http.get(f"{HELIX}/streams", headers={"Client-Id": twitch.client.client_id})
+    assert response.status_code == 401
+    assert response.text == body(401, "OAuth token is missing")
+
+
+def test_oauth_prefix_counts_as_missing(http: httpx.Client, twitch: TwitchMock) -> None:
+    token = twitch.app_token()
+    response = http.get(f"{HELIX}/streams", headers={"Authorization": f"OAuth {token}", "Client-Id": twitch.client.client_id})
+    assert response.text == body(401, "OAuth token is missing")
+
+
+def test_missing_client_id(http: httpx.Client, twitch: TwitchMock) -> None:
+    response = http.get(f"{HELIX}/streams", headers={"Authorization": f"Bearer {twitch.app_token()}"})
+    assert response.text == body(401, "Client ID is missing")
+
+
+def test_unknown_token(http: httpx.Client, twitch: TwitchMock) -> None:
+    response = http.get(f"{HELIX}/streams", headers={"Authorization": "Bearer fake-token-0001", "Client-Id": twitch.client.client_id})
+    assert response.text == body(401, "Invalid OAuth token")
+
+
+def test_client_mismatch(http: httpx.Client, twitch: TwitchMock) -> None:
+    token = twitch.app_token()
+    response = http.get(f"{HELIX}/streams", headers={"Authorization": f"Bearer {token}", "Client-Id": twitch.public_client.client_id})
+    assert response.text == body(401, "Client ID and OAuth token do not match")
+
+
+def test_token_checked_before_kind(http: httpx.Client, twitch: TwitchMock) -> None:
+    token = twitch.app_token()
+    twitch.expire(token)
+    response = http.post(f"{HELIX}/clips?broadcaster_id={BROADCASTER_ID}", headers=twitch.headers(token))
+    assert response.text == body(401, "Invalid OAuth token")
+
+
+def test_identity_mismatch(http: httpx.Client, twitch: TwitchMock) -> None:
+    token = twitch.user_token("bot_user", ["moderation:read"])
+    response = http.get(f"{HELIX}/moderation/banned?broadcaster_id={BROADCASTER_ID}", headers=twitch.headers(token))
+    assert response.status_code == 401
+    assert response.text == body(401, "The ID in broadcaster_id must match the user ID found in the request's OAuth token.")
+
+
+def test_moderator_role_required(http: httpx.Client, twitch: TwitchMock) -> None:
+    token = twitch.user_token("bot_user", ["moderator:read:chatters"])
+    other = twitch.other_broadcaster.id
+    response = http.get(f"{HELIX}/chat/chatters?broadcaster_id={other}&moderator_id={twitch.bot.id}", headers=twitch.headers(token))
+    assert response.status_code == 403
+    assert response.text == body(403, "You don't have permission to perform that action.")
+
+
+def test_missing_identity_parameter(http: httpx.Client, twitch: TwitchMock) -> None:
+    token = twitch.user_token("bot_user", ["moderator:read:chatters"])
+    response = http.get(f"{HELIX}/chat/chatters?broadcaster_id={BROADCASTER_ID}", headers=twitch.headers(token))
+    assert response.status_code == 400
+    assert response.text == body(400, 'Missing required parameter "moderator_id"')
+
+
+def test_one_of_scopes_message(http: httpx.Client, twitch: TwitchMock) -> None:
+    token = twitch.user_token("mock_streamer", ["chat:read"])
+    response = http.get(f"{HELIX}/moderation/banned?broadcaster_id={BROADCASTER_ID}", headers=twitch.headers(token))
+    assert response.text == body(401, "Missing scope: moderation:read or moderator:manage:banned_users")
+
+
+def test_removed_endpoint_gone(http: httpx.Client, twitch: TwitchMock) -> None:
+    response = http.get(f"{HELIX}/users/follows?to_id={BROADCASTER_ID}", headers=twitch.headers(twitch.app_token()))
+    assert response.status_code == 410
+    assert response.text == body(410, "")
+    assert twitch.calls[-1].endpoint_id == "get-users-follows"
+
+
+def test_unknown_path_and_method(http: httpx.Client, twitch: TwitchMock) -> None:
+    unknown = http.get(f"{HELIX}/no/such/path", headers=twitch.headers(twitch.app_token()))
+    wrong_method = http.put(f"{HELIX}/clips", headers=twitch.headers(twitch.app_token()))
+    assert unknown.status_code == 404
+    assert unknown.text == body(404, "")
+    assert wrong_method.status_code == 404
+
+
+def test_create_clip_app_token_rejected(http: httpx.Client, twitch: TwitchMock) -> None:
+    response = http.post(f"{HELIX}/clips?broadcaster_id={BROADCASTER_ID}", headers=twitch.headers(twitch.app_token()))
+    assert response.status_code == 401
+    assert response.text == body(401, "Missing User OAUTH Token")
+
+
+def test_create_clip_then_get_clips(http: httpx.Client, twitch: TwitchMock) -> None:
+    token = twitch.user_token("bot_user", ["clips:edit"])
+    created = http.post(f"{HELIX}/clips", params={"broadcaster_id": BROADCASTER_ID, "title": "fake highlight"}, headers=twitch.headers(token))
+    assert created.status_code == 202
+    clip = created.json()["data"][0]
+    assert list(clip) == ["id", "edit_url"]
+    assert clip["edit_url"] == f"https://clips.twitch.tv/{clip['id']}/edit"
+    listed = http.get(f"{HELIX}/clips?id={clip['id']}", headers=twitch.headers(twitch.app_token())).json()["data"]
+    assert [item["title"] for item in listed] == ["fake highlight"]
+    assert listed[0]["creator_id"] == twitch.bot.id
+
+
+def test_create_clip_offline_channel(http: httpx.Client, twitch: TwitchMock) -> None:
+    token = twitch.user_token("bot_user", ["clips:edit"])
+    response = http.post(f"{HELIX}/clips?broadcaster_id={twitch.other_broadcaster.id}", headers=twitch.headers(token))
+    assert response.status_code == 404
+
+
+def eventsub_body(method: str) -> dict[str, object]:
+    transports = {
+        "websocket": {"method": "websocket", "session_id": "fake-session-0001"},
+        "webhook": {"method": "webhook", "callback": "https://bot.example.invalid/eventsub", "secret": "fake-webhook-secret"},
+    }
+    return {"type": "channel.follow", "version": "2", "condition": {"broadcaster_user_id": BROADCASTER_ID, "moderator_user_id": BROADCASTER_ID}, "transport": transports[method]}
+
+
+def test_eventsub_websocket_with_app_token(http: httpx.Client, twitch: TwitchMock) -> None:
+    response = http.post(f"{HELIX}/eventsub/subscriptions", json=eventsub_body("websocket"), headers=twitch.headers(twitch.app_token()))
+    assert response.status_code == 400
+    assert response.text == body(400, "invalid transport and auth combination")
+
+
+def test_eventsub_webhook_with_user_token(http: httpx.Client, twitch: TwitchMock) -> None:
+    token = twitch.user_token("mock_streamer", ["moderator:read:followers"])
+    response = http.post(f"{HELIX}/eventsub/subscriptions", json=eventsub_body("webhook"), headers=twitch.headers(token))
+    assert response.status_code == 400
+    assert response.text == body(400, "auth must use app access token to create webhook subscription")
+
+
+def test_eventsub_webhook_needs_grant(http: httpx.Client, twitch: TwitchMock) -> None:
+    app_headers = twitch.headers(twitch.app_token())
+    denied = http.post(f"{HELIX}/eventsub/subscriptions", json=eventsub_body("webhook"), headers=app_headers)
+    assert denied.status_code == 403
+    assert denied.text == body(403, "subscription missing proper authorization")
+
+    twitch.user_token("mock_streamer", ["moderator:read:followers"])
+    created = http.post(f"{HELIX}/eventsub/subscriptions", json=eventsub_body("webhook"), headers=app_headers)
+    assert created.status_code == 202
+    assert created.json()["data"][0]["status"] == "webhook_callback_verification_pending"
+    duplicate = http.post(f"{HELIX}/eventsub/subscriptions", json=eventsub_body("webhook"), headers=app_headers)
+    assert duplicate.status_code == 409
+
+
+def test_eventsub_lists_only_own_transport(http: httpx.Client, twitch: TwitchMock) -> None:
+    user_token = twitch.user_token("mock_streamer", ["moderator:read:followers"])
+    app_headers = twitch.headers(twitch.app_token())
+    http.post(f"{HELIX}/eventsub/subscriptions", json=eventsub_body("webhook"), headers=app_headers)
+    created = http.post(f"{HELIX}/eventsub/subscriptions", json=eventsub_body("websocket"), headers=twitch.headers(user_token)).json()
+    websocket_id = created["data"][0]["id"]
+
+    app_list = http.get(f"{HELIX}/eventsub/subscriptions", headers=app_headers).json()
+    user_list = http.get(f"{HELIX}/eventsub/subscriptions", headers=twitch.headers(user_token)).json()
+    assert [item["transport"]["method"] for item in app_list["data"]] == ["webhook"]
+    assert [item["id"] for item in user_list["data"]] == [websocket_id]
+    assert list(user_list) == ["data", "total", "total_cost", "max_total_cost", "pagination"]
+
+    wrong_side = http.delete(f"{HELIX}/eventsub/subscriptions?id={websocket_id}", headers=app_headers)
+    assert wrong_side.status_code == 404
+    deleted = http.delete(f"{HELIX}/eventsub/subscriptions?id={websocket_id}", headers=twitch.headers(user_token))
+    assert deleted.status_code == 204
+
+
+def test_disconnect_revokes_eventsub(http: httpx.Client, twitch: TwitchMock) -> None:
+    twitch.user_token("mock_streamer", ["moderator:read:followers"])
+    app_headers = twitch.headers(twitch.app_token())
+    http.post(f"{HELIX}/eventsub/subscriptions", json=eventsub_body("webhook"), headers=app_headers)
+    twitch.disconnect("mock_streamer")
+    listed = http.get(f"{HELIX}/eventsub/subscriptions", headers=app_headers).json()
+    assert listed["data"][0]["status"] == "authorization_revoked"
+
+
+def test_ban_shows_in_banned_users(http: httpx.Client, twitch: TwitchMock) -> None:
+    moderator = twitch.user_token("bot_user", ["moderator:manage:banned_users"])
+    broadcaster = twitch.user_token("mock_streamer", ["moderation:read"])
+    target = twitch.follower.id
+    ban_url = f"{HELIX}/moderation/bans?broadcaster_id={BROADCASTER_ID}&moderator_id={twitch.bot.id}"
+    banned = http.post(ban_url, json={"data": {"user_id": target, "reason": "fake reason"}}, headers=twitch.headers(moderator))
+    assert banned.status_code == 200
+    assert banned.json()["data"][0]["end_time"] is None
+
+    listed = http.get(f"{HELIX}/moderation/banned?broadcaster_id={BROADCASTER_ID}&user_id={target}", headers=twitch.headers(broadcaster)).json()
+    assert [item["user_login"] for item in listed["data"]] == ["follower_user"]
+    assert listed["data"][0]["moderator_login"] == "bot_user"
+
+    again = http.post(ban_url, json={"data": {"user_id": target}}, headers=twitch.headers(moderator))
+    assert again.text == body(400, "The user specified in the user_id field is already banned.")
+
+    unbanned = http.delete(f"{ban_url}&user_id={target}", headers=twitch.headers(moderator))
+    assert unbanned.status_code == 204
+    after = http.get(f"{HELIX}/moderation/banned?broadcaster_id={BROADCASTER_ID}&user_id={target}", headers=twitch.headers(broadcaster)).json()
+    assert after["data"] == []
+
+
+def test_added_moderator_passes_checks(http: httpx.Client, twitch: TwitchMock) -> None:
+    follower_token = twitch.user_token("follower_user", ["moderator:read:chatters"])
+    chatters_url = f"{HELIX}/chat/chatters?broadcaster_id={BROADCASTER_ID}&moderator_id={twitch.follower.id}"
+    assert http.get(chatters_url, headers=twitch.headers(follower_token)).status_code == 403
+    broadcaster = twitch.user_token("mock_streamer", ["channel:manage:moderators"])
+    added = http.post(f"{HELIX}/moderation/moderators?broadcaster_id={BROADCASTER_ID}&user_id={twitch.follower.id}", headers=twitch.headers(broadcaster))
+    assert added.status_code == 204
+    assert http.get(chatters_url, headers=twitch.headers(follower_token)).status_code == 200
+
+
+def test_followers_pagination(http: httpx.Client, twitch: TwitchMock) -> None:
+    token = twitch.user_token("mock_streamer", ["moderator:read:followers"])
+    seen: list[str] = []
+    cursor = None
+    pages = 0
+    while True:
+        params = {"broadcaster_id": BROADCASTER_ID, "first": "20"}
+        if cursor:
+            params["after"] = cursor
+        page = http.get(f"{HELIX}/channels/followers", params=params, headers=twitch.headers(token)).json()
+        pages += 1
+        seen += [item["user_id"] for item in page["data"]]
+        cursor = page["pagination"].get("cursor")
+        if not cursor:
+            assert page["pagination"] == {}
+            break
+    assert pages == 3
+    assert len(seen) == page["total"] == 50
+    assert len(set(seen)) == 50
+
+
+def test_followers_total_only_for_app_token(http: httpx.Client, twitch: TwitchMock) -> None:
+    response = http.get(f"{HELIX}/channels/followers?broadcaster_id={BROADCASTER_ID}", headers=twitch.headers(twitch.app_token()))
+    assert response.json() == {"total": 50, "data": [], "pagination": {}}
+
+
+def test_followers_total_only_without_scope(http: httpx.Client, twitch: TwitchMock) -> None:
+    token = twitch.user_token("follower_user")
+    response = http.get(f"{HELIX}/channels/followers?broadcaster_id={BROADCASTER_ID}", headers=twitch.headers(token))
+    assert response.status_code == 200
+    assert response.json()["data"] == []
+
+
+def test_bad_page_size(http: httpx.Client, twitch: TwitchMock) -> None:
+    response = http.get(f"{HELIX}/streams?first=101", headers=twitch.headers(twitch.app_token()))
+    assert response.status_code == 400
+
+
+def test_get_users_email_needs_scope(http: httpx.Client, twitch: TwitchMock) -> None:
+    plain = http.get(f"{HELIX}/users", headers=twitch.headers(twitch.user_token("bot_user"))).json()["data"][0]
+    with_email = http.get(f"{HELIX}/users", headers=twitch.headers(twitch.user_token("bot_user", ["user:read:email"]))).json()["data"][0]
+    assert "email" not in plain
+    assert with_email["email"] == "bot_user@example.invalid"
+
+
+def test_get_users_app_token_needs_ids(http: httpx.Client, twitch: TwitchMock) -> None:
+    response = http.get(f"{HELIX}/users", headers=twitch.headers(twitch.app_token()))
+    assert response.text == body(400, "Must provide an ID, Login or OAuth Token.")
+
+
+def test_modify_channel_then_get(http: httpx.Client, twitch: TwitchMock) -> None:
+    token = twitch.user_token("mock_streamer", ["channel:manage:broadcast"])
+    patched = http.patch(f"{HELIX}/channels?broadcaster_id={BROADCASTER_ID}", json={"title": "fake new title", "game_id": "27471"}, headers=twitch.headers(token))
+    assert patched.status_code == 204
+    channel = http.get(f"{HELIX}/channels?broadcaster_id={BROADCASTER_ID}", headers=twitch.headers(twitch.app_token())).json()["data"][0]
+    assert channel["title"] == "fake new title"
+    assert channel["game_name"] == "Minecraft"
+
+
+def test_subscriptions_and_check(http: httpx.Client, twitch: TwitchMock) -> None:
+    broadcaster = twitch.user_token("mock_streamer", ["channel:read:subscriptions"])
+    page = http.get(f"{HELIX}/subscriptions?broadcaster_id={BROADCASTER_ID}", headers=twitch.headers(broadcaster)).json()
+    assert page["total"] == 14
+    assert list(page) == ["data", "pagination", "points", "total"]
+    subscriber = twitch.user_token("sub_user", ["user:read:subscriptions"])
+    checked = http.get(f"{HELIX}/subscriptions/user?broadcaster_id={BROADCASTER_ID}&user_id={twitch.subscriber.id}", headers=twitch.headers(subscriber))
+    assert checked.json()["data"][0]["tier"] == "1000"
+    follower = twitch.user_token("follower_user", ["user:read:subscriptions"])
+    missing = http.get(f"{HELIX}/subscriptions/user?broadcaster_id={BROADCASTER_ID}&user_id={twitch.follower.id}", headers=twitch.headers(follower))
+    assert missing.status_code == 404
+
+
+def test_chat_message_settings_and_announcement(http: httpx.Client, twitch: TwitchMock) -> None:
+    token = twitch.user_token("bot_user", ["user:write:chat", "moderator:manage:chat_settings", "moderator:manage:announcements"])
+    sent = http.post(f"{HELIX}/chat/messages", json={"broadcaster_id": BROADCASTER_ID, "sender_id": twitch.bot.id, "message": "hello"}, headers=twitch.headers(token))
+    assert sent.json()["data"][0]["is_sent"] is True
+    assert twitch.chat_messages[-1]["message"] == "hello"
+
+    settings_url = f"{HELIX}/chat/settings?broadcaster_id={BROADCASTER_ID}&moderator_id={twitch.bot.id}"
+    updated = http.patch(settings_url, json={"slow_mode": True, "slow_mode_wait_time": 30}, headers=twitch.headers(token))
+    assert updated.json()["data"][0]["slow_mode_wait_time"] == 30
+    public = http.get(f"{HELIX}/chat/settings?broadcaster_id={BROADCASTER_ID}", headers=twitch.headers(twitch.app_token())).json()["data"][0]
+    assert public["slow_mode"] is True
+    assert "non_moderator_chat_delay" not in public
+
+    announced = http.post(f"{HELIX}/chat/announcements?broadcaster_id={BROADCASTER_ID}&moderator_id={twitch.bot.id}", json={"message": "fake news", "color": "purple"}, headers=twitch.headers(token))
+    assert announced.status_code == 204
+    assert twitch.announcements[-1]["color"] == "purple"
+
+
+def test_send_chat_message_app_token_grants(http: httpx.Client, twitch: TwitchMock) -> None:
+    app_headers = twitch.headers(twitch.app_token())
+    message = {"broadcaster_id": twitch.other_broadcaster.id, "sender_id": twitch.bot.id, "message": "hi"}
+    twitch.user_token("bot_user", ["user:write:chat", "user:bot"])
+    refused = http.post(f"{HELIX}/chat/messages", json=message, headers=app_headers)
+    assert refused.text == body(401, "Missing scope: channel:bot")
+    moderated = http.post(f"{HELIX}/chat/messages", json={**message, "broadcaster_id": BROADCASTER_ID}, headers=app_headers)
+    assert moderated.status_code == 200
+
+
+def test_rate_limit_headers_and_429(http: httpx.Client, twitch: TwitchMock) -> None:
+    token = twitch.app_token()
+    first = http.get(f"{HELIX}/streams", headers=twitch.headers(token))
+    assert first.headers["ratelimit-limit"] == "800"
+    assert first.headers["ratelimit-remaining"] == "799"
+    twitch.exhaust_rate_limit(token)
+    limited = http.get(f"{HELIX}/streams", headers=twitch.headers(token))
+    assert limited.status_code == 429
+    assert limited.headers["ratelimit-remaining"] == "0"
+    assert limited.text == body(429, "The application exceeded the number of calls it may make. For details, see Rate Limits in the Twitch API documentation.")
+    assert int(limited.headers["ratelimit-reset"]) == int(twitch.clock.now()) + 60
+    other_app_token = twitch.app_token()
+    assert http.get(f"{HELIX}/streams", headers=twitch.headers(other_app_token)).status_code == 429
+    user_token = twitch.user_token("bot_user")
+    assert http.get(f"{HELIX}/streams", headers=twitch.headers(user_token)).status_code == 200
+    twitch.advance(1)
+    refilled = http.get(f"{HELIX}/streams", headers=twitch.headers(token))
+    assert refilled.status_code == 200
+    assert refilled.headers["ratelimit-remaining"] == "12"
+
+
+def test_rate_limit_spent_by_calls() -> None:
+    world = World(rate_limit=3)
+    token = world.app_token()
+    headers = {"Authorization": token.authorization, "Client-Id": world.client.client_id}
+    statuses = [world.handle("GET", f"{HELIX}/streams", headers)[0] for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+
+
+def test_fail_next_then_recover(http: httpx.Client, twitch: TwitchMock) -> None:
+    headers = twitch.headers(twitch.app_token())
+    twitch.fail_next(503, endpoint_id="get-streams")
+    twitch.fail_next(500)
+    first = http.get(f"{HELIX}/streams", headers=headers)
+    second = http.get(f"{HELIX}/games/top", headers=headers)
+    third = http.get(f"{HELIX}/streams", headers=headers)
+    assert first.text == body(503, "")
+    assert second.text == body(500, "")
+    assert third.status_code == 200
+
+
+def test_call_log_queries(http: httpx.Client, twitch: TwitchMock) -> None:
+    user_token = twitch.user_token("bot_user", ["clips:edit"])
+    http.get(f"{HELIX}/streams", headers=twitch.headers(twitch.app_token()))
+    http.post(f"{HELIX}/clips?broadcaster_id={BROADCASTER_ID}", headers=twitch.headers(user_token))
+    http.post(f"{HELIX}/clips?broadcaster_id={BROADCASTER_ID}", headers=twitch.headers(twitch.app_token()))
+    assert [call.status for call in twitch.calls.by_endpoint("create-clip")] == [202, 401]
+    assert len(twitch.calls.by_token_kind("app")) == 2
+    assert [call.endpoint_id for call in twitch.calls.by_user("bot_user")] == ["create-clip"]
+    assert twitch.calls.by_user(twitch.bot) == twitch.calls.by_user(twitch.bot.id)
+    assert len(twitch.calls.by_status(401)) == 1
+    assert all(user_token.access_token not in (call.token or "") for call in twitch.calls)
+
+
+def test_assert_authorized_reports_rejections(http: httpx.Client, twitch: TwitchMock) -> None:
+    http.post(f"{HELIX}/clips?broadcaster_id={BROADCASTER_ID}", headers=twitch.headers(twitch.app_token()))
+    with pytest.raises(AssertionError, match=r"create-clip\] with app -> 401 'Missing User OAUTH Token'"):
+        twitch.calls.assert_authorized()
+    twitch.calls.expect_rejection("create-clip", 401)
+    twitch.calls.assert_authorized()
+
+
+def test_other_host_blocked(http: httpx.Client, twitch: TwitchMock) -> None:
+    with pytest.raises(UnexpectedRequestError, match=r"blocked GET https://example.invalid/x"):
+        http.get("https://example.invalid/x?key=fake")
+    assert twitch.unexpected_requests == ["GET https://example.invalid/x"]
+
+
+def test_async_client(twitch: TwitchMock) -> None:
+    async def fetch() -> int:
+        async with httpx.AsyncClient() as client:
+            response = await client.get(f"{HELIX}/streams", headers=twitch.headers(twitch.app_token()))
+            return response.status_code
+
+    assert asyncio.run(fetch()) == 200
+
+
+def test_asgi_app_shares_world() -> None:
+    world = World()
+    token = world.user_token("bot_user", ["clips:edit"])
+
+    async def run() -> tuple[int, int]:
+        transport = httpx.ASGITransport(app=create_app(world))
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8080") as client:
+            created = await client.post(f"/helix/clips?broadcaster_id={BROADCASTER_ID}", headers={"Authorization": token.authorization, "Client-Id": world.client.client_id})
+            validated = await client.get("/oauth2/validate", headers={"Authorization": f"OAuth {token}"})
+            return created.status_code, validated.status_code
+
+    assert asyncio.run(run()) == (202, 200)
+    assert world.calls.by_endpoint("create-clip")[0].status == 202
+
+
+def test_same_seed_same_answers() -> None:
+    answers = []
+    for _ in range(2):
+        world = World(seed=7)
+        token = world.app_token()
+        answers.append(world.handle("GET", f"{HELIX}/clips?broadcaster_id={BROADCASTER_ID}", {"Authorization": token.authorization, "Client-Id": world.client.client_id}))
+    assert answers[0] == answers[1]
+
+
+def test_scenarios_match_mock_responses(http: httpx.Client, twitch: TwitchMock) -> None:
+    from twitchpolicy.mock.scenarios import applicable_scenarios, build_scenario
+
+    endpoint = twitch.registry.endpoint("get-broadcaster-subscriptions")
+    url = f"{HELIX}/subscriptions?broadcaster_id={BROADCASTER_ID}"
+    for name in applicable_scenarios(endpoint):
+        scenario = build_scenario(twitch.world, endpoint, name, "mock_streamer")
+        response = http.get(url, headers=twitch.headers(scenario.token))
+        assert response.status_code == (scenario.expected_status or 200), name
+        if scenario.expected_message is not None:
+            assert response.json()["message"] == scenario.expected_message, name

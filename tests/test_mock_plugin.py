@@ -1,0 +1,131 @@
+"""The pytest plugin as another project uses it: the sample bot under fixtures/mock_bot runs through pytester."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from twitchpolicy.mock import World
+from twitchpolicy.registry import load_registry
+
+pytest_plugins = ["pytester"]
+
+# pytester's in-process runs unload the modules a run imported. Loading the registry
+# here keeps the YAML loader imported once; a second import breaks PyYAML's constructors.
+load_registry()
+
+SAMPLE = Path(__file__).resolve().parent.parent / "fixtures" / "mock_bot"
+
+
+def copy_sample(pytester: pytest.Pytester) -> None:
+    for item in SAMPLE.iterdir():
+        if item.name in ("__pycache__", ".pytest_cache"):
+            continue
+        target = pytester.path / item.name
+        if item.is_dir():
+            shutil.copytree(item, target, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(item, target)
+
+
+def test_sample_bot_suite_passes(pytester: pytest.Pytester) -> None:
+    copy_sample(pytester)
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=11)
+
+
+def test_scenario_ids_are_readable(pytester: pytest.Pytester) -> None:
+    copy_sample(pytester)
+    result = pytester.runpytest("-p", "no:cacheprovider", "--collect-only", "-q", "-k", "each_token")
+    result.stdout.fnmatch_lines(
+        [
+            "tests/test_bot.py::test_clip_each_token[app-token]",
+            "tests/test_bot.py::test_clip_each_token[user-token]",
+            "tests/test_bot.py::test_clip_each_token[user-token-missing-scope]",
+            "tests/test_bot.py::test_clip_each_token[revoked-user-token]",
+            "tests/test_bot.py::test_clip_each_token[expired-user-token]",
+        ]
+    )
+
+
+def test_missing_scope_scenario_only_where_scopes_apply(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.twitch_token_scenarios("get-streams")
+        def test_streams(twitch_mock, twitch_scenario):
+            pass
+        """
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider", "--collect-only", "-q")
+    collected = [line.split("::")[-1] for line in result.stdout.lines if "::" in line]
+    assert collected == ["test_streams[app-token]", "test_streams[user-token]", "test_streams[revoked-user-token]", "test_streams[expired-user-token]"]
+
+
+def test_unknown_endpoint_in_marker(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.twitch_token_scenarios("no-such-endpoint")
+        def test_nothing(twitch_mock, twitch_scenario):
+            pass
+        """
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    assert result.ret != 0
+    result.stdout.fnmatch_lines(["*unknown endpoint id 'no-such-endpoint'*"])
+
+
+def test_other_host_fails_even_if_caught(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import httpx
+
+        def test_swallows(twitch_mock):
+            try:
+                httpx.get("https://example.invalid/status")
+            except Exception:
+                pass
+        """
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(["*hosts other than api.twitch.tv and id.twitch.tv*", "*GET https://example.invalid/status*"])
+
+
+def test_failure_output_hides_tokens(pytester: pytest.Pytester) -> None:
+    secret = World().app_token().access_token
+    pytester.makepyfile(
+        """
+        def test_leaks(twitch_mock):
+            token = twitch_mock.app_token()
+            print("token is", token.access_token)
+            assert token.access_token == "something else"
+        """
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(failed=1)
+    output = result.stdout.str()
+    assert secret[:4] + "…" in output
+    assert secret not in output
+    assert secret[4:12] not in output
+
+
+def test_rejection_helper_fails_test(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import httpx
+
+        def test_app_token_on_create_clip(twitch_mock):
+            token = twitch_mock.app_token()
+            httpx.post("https://api.twitch.tv/helix/clips?broadcaster_id=1000001", headers=twitch_mock.headers(token))
+            twitch_mock.calls.assert_authorized()
+        """
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*1 call(s) were rejected by Twitch authorization checks*", "*create-clip] with app -> 401 'Missing User OAUTH Token'*"])

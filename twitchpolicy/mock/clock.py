@@ -1,0 +1,37 @@
+"""An injectable clock, so tests move time forward instead of sleeping."""
+
+from __future__ import annotations
+
+import datetime
+
+# 2026-01-01T00:00:00Z: a fixed start makes timestamps in seeded data repeatable.
+DEFAULT_START = 1_767_225_600.0
+
+
+class Clock:
+    """Unix time in seconds that changes only when :meth:`advance` or :meth:`set` is called."""
+
+    def __init__(self, start: float = DEFAULT_START) -> None:
+        self._now = float(start)
+
+    def now(self) -> float:
+        return self._now
+
+    def advance(self, seconds: float) -> float:
+        """Move the clock forward by ``seconds`` and return the new time."""
+        if seconds < 0:
+            raise ValueError(f"cannot move the clock backwards by {seconds} s; use set() to jump to a time")
+        self._now += seconds
+        return self._now
+
+    def set(self, timestamp: float) -> None:
+        self._now = float(timestamp)
+
+    def rfc3339(self, offset: float = 0.0) -> str:
+        """Format now plus ``offset`` seconds the way Helix formats times: ``2026-01-01T00:00:00Z``."""
+        return format_rfc3339(self._now + offset)
+
+
+def format_rfc3339(timestamp: float) -> str:
+    moment = datetime.datetime.fromtimestamp(timestamp, tz=datetime.timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")

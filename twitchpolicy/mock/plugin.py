@@ -1,0 +1,110 @@
+"""The pytest plugin: the ``twitch_mock`` fixture and the ``twitch_token_scenarios`` marker.
+
+pytest loads it through the ``pytest11`` entry point, so installing twitchpolicy is
+enough. Each test gets a fresh seeded world. Tokens and secrets of that world are
+replaced by their redacted form in the failure report of the test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from twitchpolicy.mock.harness import TwitchMock
+from twitchpolicy.mock.redaction import scrub
+from twitchpolicy.mock.scenarios import Scenario, applicable_scenarios, build_scenario
+from twitchpolicy.mock.world import World
+
+MARKER = "twitch_token_scenarios"
+_WORLD = pytest.StashKey[World]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{MARKER}(endpoint_id, user=None, scenarios=None): run the test once per token scenario for the endpoint "
+        "(app-token, user-token, user-token-missing-scope, revoked-user-token, expired-user-token); "
+        "the test receives each through the twitch_scenario fixture.",
+    )
+
+
+def _registry_endpoint(endpoint_id: str):  # noqa: ANN202 - returns a registry Endpoint
+    from twitchpolicy.registry import load_registry
+
+    endpoint = load_registry().endpoint(endpoint_id)
+    if endpoint is None:
+        raise pytest.UsageError(f"@pytest.mark.{MARKER}: unknown endpoint id {endpoint_id!r}; list ids with 'twitchpolicy endpoints'")
+    return endpoint
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    marker = metafunc.definition.get_closest_marker(MARKER)
+    if marker is None:
+        return
+    if not marker.args:
+        raise pytest.UsageError(f"@pytest.mark.{MARKER} needs an endpoint id, for example @pytest.mark.{MARKER}('create-clip')")
+    if "twitch_scenario" not in metafunc.fixturenames:
+        raise pytest.UsageError(f"{metafunc.definition.nodeid}: @pytest.mark.{MARKER} needs the test to take the twitch_scenario fixture")
+    endpoint = _registry_endpoint(marker.args[0])
+    names = applicable_scenarios(endpoint)
+    wanted = marker.kwargs.get("scenarios")
+    if wanted is not None:
+        unknown = [name for name in wanted if name not in names]
+        if unknown:
+            raise pytest.UsageError(f"@pytest.mark.{MARKER}: scenario {unknown[0]!r} does not apply to {endpoint.id}; choose from {', '.join(names)}")
+        names = [name for name in names if name in wanted]
+    metafunc.parametrize("twitch_scenario", names, ids=names, indirect=True)
+
+
+@pytest.fixture
+def twitch_mock(request: pytest.FixtureRequest) -> Iterator[TwitchMock]:
+    """A fresh mock Twitch for this test, with httpx routed to it.
+
+    The object offers the world's seeded clients and users, ``app_token()``,
+    ``user_token(user, scopes)``, ``clock``, the scenario helpers (``revoke``,
+    ``expire``, ``advance``, ``disconnect``, ``change_password``, ``take_scope``,
+    ``fail_next``, ``exhaust_rate_limit``) and the call log ``calls``.
+    """
+    mock = TwitchMock(World())
+    request.node.stash[_WORLD] = mock.world
+    mock.start()
+    try:
+        yield mock
+    finally:
+        mock.stop()
+    if mock.unexpected_requests:
+        listed = "\n".join(f"  {line}" for line in mock.unexpected_requests)
+        pytest.fail(f"the test sent requests to hosts other than api.twitch.tv and id.twitch.tv:\n{listed}", pytrace=False)
+
+
+@pytest.fixture
+def twitch_scenario(request: pytest.FixtureRequest, twitch_mock: TwitchMock) -> Scenario:
+    """The token scenario of this run of a ``twitch_token_scenarios`` test.
+
+    A scenario that expects a rejection registers it with the call log, so
+    ``twitch_mock.calls.assert_authorized()`` does not report it.
+    """
+    marker = request.node.get_closest_marker(MARKER)
+    if marker is None or not hasattr(request, "param"):
+        raise pytest.UsageError(f"the twitch_scenario fixture needs @pytest.mark.{MARKER}('<endpoint id>') on the test")
+    endpoint = _registry_endpoint(marker.args[0])
+    scenario = build_scenario(twitch_mock.world, endpoint, request.param, marker.kwargs.get("user"))
+    if not scenario.authorized:
+        twitch_mock.calls.expect_rejection(endpoint.id, scenario.expected_status)
+    return scenario
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    report = yield
+    world = item.stash.get(_WORLD, None)
+    if world is None or not report.failed:
+        return report
+    secrets = world.secrets()
+    text = str(report.longrepr)
+    cleaned = scrub(text, secrets)
+    if cleaned != text:
+        report.longrepr = cleaned
+    report.sections = [(title, scrub(content, secrets)) for title, content in report.sections]
+    return report
