@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Project
-from twitchpolicy.config import Config, ConfigError, load_config
+from twitchpolicy.config import Config, ConfigError, find_config, load_config
 
 FAKE_SECRET = "abcd1234efgh5678ijkl9012mnop34"
 
@@ -82,6 +82,19 @@ def test_config_pyproject_table(project: Project) -> None:
 
     assert config.select == ("TP1",)
     assert project.check(config=config).places() == ["bot.py:11:12: TP102"]
+
+
+def test_find_config_nearest_with_table(project: Project) -> None:
+    project.write("twitchpolicy.toml", 'select = ["TP1"]\n')
+    project.write("bot/pyproject.toml", '[project]\nname = "bot"\n')
+    project.write("bot/src/main.py", MIXED)
+    project.write("other/pyproject.toml", '[tool.twitchpolicy]\nselect = ["TP4"]\n')
+    project.write("other/main.py", MIXED)
+
+    # A pyproject.toml without [tool.twitchpolicy] is passed over for the next file up.
+    assert find_config(project.root / "bot" / "src") == project.root / "twitchpolicy.toml"
+    assert find_config(project.root / "bot" / "src" / "main.py") == project.root / "twitchpolicy.toml"
+    assert find_config(project.root / "other") == project.root / "other" / "pyproject.toml"
 
 
 # ---------------------------------------------------------------- invalid values, in-process
