@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ["kraken_bot", "helix_requests_bot", "clean_bot"]
+FIXTURES = ["kraken_bot", "helix_requests_bot", "clean_bot", "pytwitchapi_bot", "twitchio_bot"]
 
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
