@@ -10,7 +10,17 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ["kraken_bot", "helix_requests_bot", "clean_bot", "httpx_bot", "requests_app_token_bot", "aiohttp_bot", "multi_module_bot"]
+FIXTURES = [
+    "kraken_bot",
+    "helix_requests_bot",
+    "clean_bot",
+    "pytwitchapi_bot",
+    "twitchio_bot",
+    "httpx_bot",
+    "requests_app_token_bot",
+    "aiohttp_bot",
+    "multi_module_bot",
+]
 
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
@@ -186,6 +196,15 @@ def test_endpoints_show_by_method_url() -> None:
     assert "    scopes:  clips:edit" in lines
     assert "  reference: https://dev.twitch.tv/docs/api/reference/#create-clip" in lines
     assert not any(line.startswith("  app access token") for line in lines)
+
+
+def test_endpoints_show_sdk_methods() -> None:
+    result = run("endpoints", "show", "create-clip")
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert "  SDK methods:" in lines
+    assert "    pyTwitchAPI: create_clip (user token)" in lines
+    assert "    twurple: clips.createClip (user token)" in lines
 
 
 def test_endpoints_show_unknown() -> None:

@@ -50,13 +50,15 @@ def widgets_endpoint(*, status: str = "live", method: str = "GET", auth: str = "
 
 
 def shipped_files() -> list[Path]:
-    return sorted(REPO_POLICY_DIR.glob("*.yaml")) + sorted((REPO_POLICY_DIR / "helix").glob("*.yaml"))
+    folders = (REPO_POLICY_DIR, REPO_POLICY_DIR / "helix", REPO_POLICY_DIR / "sdk")
+    return [path for folder in folders for path in sorted(folder.glob("*.yaml"))]
 
 
 def test_shipped_files_exist():
     names = [path.name for path in shipped_files()]
     assert "scopes.yaml" in names
     assert "users.yaml" in names
+    assert "pytwitchapi.yaml" in names
 
 
 @pytest.mark.parametrize("path", shipped_files(), ids=lambda path: path.relative_to(REPO_POLICY_DIR).as_posix())

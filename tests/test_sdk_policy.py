@@ -9,6 +9,8 @@ import pytest
 from twitchpolicy.policyfile import PolicyError, Problem
 from twitchpolicy.registry import SdkArgument, SdkAuth, SdkCondition, SdkMethod, load_registry
 
+REPO_POLICY_DIR = Path(__file__).resolve().parents[1] / "policy"
+
 UNKNOWN_ID_HINT = "use an id that 'twitchpolicy endpoints' lists"
 
 
@@ -134,6 +136,15 @@ def test_duplicate_sdk_id_across_files(tmp_path):
     second = write_policy(tmp_path, widget_sdk(), name="second.yaml")
     assert load_problems(first, second) == [
         Problem(str(second), 3, "sdk.id", f"duplicate SDK id 'widgetsdk'; first defined at {first}:2"),
+    ]
+
+
+def test_duplicate_bundled_sdk_id(tmp_path):
+    shipped = REPO_POLICY_DIR / "sdk" / "pytwitchapi.yaml"
+    sdk_line = shipped.read_text(encoding="utf-8").splitlines().index("sdk:") + 1
+    path = write_policy(tmp_path, widget_sdk(sdk_id="pytwitchapi"))
+    assert load_problems(path) == [
+        Problem(str(path), 3, "sdk.id", f"duplicate SDK id 'pytwitchapi'; first defined at policy/sdk/pytwitchapi.yaml:{sdk_line}"),
     ]
 
 

@@ -65,11 +65,23 @@ def format_endpoint(registry: Registry, endpoint: Endpoint) -> str:
         lines.append("  query:     " + ", ".join(p.name + ("*" if p.required else "") for p in endpoint.query))
     if endpoint.body:
         lines.append("  body:      " + ", ".join(p.name + ("*" if p.required else "") for p in endpoint.body))
+    lines += _sdk_lines(registry, endpoint)
     if endpoint.note:
         lines.append(f"  note:      {endpoint.note}")
     lines.append(f"  reference: {endpoint.reference}")
     lines.append(f"  defined:   {endpoint.source}:{endpoint.line}")
     return "\n".join(lines)
+
+
+def _sdk_lines(registry: Registry, endpoint: Endpoint) -> list[str]:
+    """List the SDK methods that call the endpoint, one line per SDK, with the token kind an SDK forces."""
+    labels_by_sdk: dict[str, list[str]] = {}
+    for sdk, method in registry.sdk_methods(endpoint.id):
+        label = f"{method.name} ({method.token} token)" if method.token else method.name
+        labels_by_sdk.setdefault(sdk.name, []).append(label)
+    if not labels_by_sdk:
+        return []
+    return ["  SDK methods:"] + [f"    {name}: {', '.join(labels)}" for name, labels in labels_by_sdk.items()]
 
 
 ROLE_TEXT = {

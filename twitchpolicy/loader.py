@@ -56,6 +56,17 @@ def load(extra_files: tuple[str, ...], validate_bundled: bool) -> Registry:
     return builder.build()
 
 
+@lru_cache(maxsize=None)
+def _read_bundled_file(path: Path, display_name: str) -> tuple[Any, LineMap, list[Problem]]:
+    """Parse a bundled policy file once per process.
+
+    Each load with a new set of extra files reads every bundled file again, and parsing
+    them is most of the cost. The builder never changes the parsed data, so registries
+    can share it.
+    """
+    return read_policy_file(path, display_name=display_name)
+
+
 def _find_value(data: Any, value: Any, path: tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
     """Return the path of the first occurrence of ``value`` inside ``data``, depth first."""
     if data == value:
@@ -162,7 +173,10 @@ class _Builder:
             file = "policy/" + path.relative_to(bundled_policy_dir()).as_posix()
         self.files.append(file)
 
-        data, lines, problems = read_policy_file(path, display_name=file)
+        if bundled:
+            data, lines, problems = _read_bundled_file(path, file)
+        else:
+            data, lines, problems = read_policy_file(path, display_name=file)
         self.problems += problems
         if data is None:
             return

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from twitchpolicy.pyflow import Flow, _assigned_pairs, _dotted
 from twitchpolicy.pyscan import PythonModule, Scope, _call_name
-from twitchpolicy.registry import Registry, Sdk, SdkArgument, SdkAuth
+from twitchpolicy.registry import Registry, Sdk, SdkArgument, SdkAuth, SdkMethod
 from twitchpolicy.sites import APP, USER, CallSite, FileFacts, ScopeRequest, TokenEvidence
 
 
@@ -62,8 +62,8 @@ def _scope_names(registry: Registry) -> dict[str, str]:
 
 
 def _auth_events(module: PythonModule, sdk: Sdk, scope_names: dict[str, str], facts: FileFacts) -> list[AuthEvent]:
-    constructors = {auth.name: auth for auth in sdk.auth if auth.call == "constructor"}
-    methods = {auth.name: auth for auth in sdk.auth if auth.call == "method"}
+    constructors = _unambiguous(auth for auth in sdk.auth if auth.call == "constructor")
+    methods = _unambiguous(auth for auth in sdk.auth if auth.call == "method")
     events = []
     for node, scope in module._walk():
         for target, value in _assigned_pairs(node):
@@ -85,6 +85,36 @@ def _auth_events(module: PythonModule, sdk: Sdk, scope_names: dict[str, str], fa
             if event is not None:
                 events.append(event)
     return events
+
+
+def _unambiguous(entries) -> dict[str, SdkAuth]:
+    """Index auth entries by name, leaving out names that give different token kinds in different SDK versions.
+
+    TwitchIO's ``Client`` takes a user access token in 2.x and fetches an app access token in 3.x, so a
+    ``Client(...)`` call alone does not tell the kind.
+    """
+    by_name: dict[str, list[SdkAuth]] = {}
+    for auth in entries:
+        by_name.setdefault(auth.name, []).append(auth)
+    return {name: found[0] for name, found in by_name.items() if len({auth.token for auth in found}) == 1}
+
+
+def _method_index(sdk: Sdk) -> dict[str, SdkMethod]:
+    """Index methods by the name a call site shows: ``get_users`` for ``get_users`` and ``TwitchHTTP.get_users``.
+
+    A name that maps to different endpoints on different classes is left out, because the call site
+    does not show the class.
+    """
+    by_name: dict[str, list[SdkMethod]] = {}
+    for key, method in sdk.methods.items():
+        by_name.setdefault(key.rsplit(".", 1)[-1] if sdk.language == "python" else key, []).append(method)
+    index = {}
+    for name, found in by_name.items():
+        if len({method.endpoint for method in found}) == 1:
+            tokens = {method.token for method in found}
+            chosen = found[0]
+            index[name] = chosen if len(tokens) == 1 else SdkMethod(chosen.name, chosen.endpoint, None, chosen.note)
+    return index
 
 
 def _event(
@@ -141,11 +171,12 @@ def _read_scopes(module: PythonModule, node: ast.expr, scope: Scope, scope_names
 
 def _method_calls(module: PythonModule, sdk: Sdk, registry: Registry, events: list[AuthEvent]) -> list[CallSite]:
     client_targets = {event.target for event in events if event.target}
+    methods = _method_index(sdk)
     sites = []
     for node, _scope in module._walk():
         if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
             continue
-        entry = sdk.methods.get(node.func.attr)
+        entry = methods.get(node.func.attr)
         if entry is None:
             continue
         receiver = _dotted(node.func.value) or ""
@@ -155,7 +186,7 @@ def _method_calls(module: PythonModule, sdk: Sdk, registry: Registry, events: li
         if endpoint is None:
             continue
         related = [event for event in events if event.target == receiver] or (events if len(client_targets) <= 1 else [])
-        token = _token(sdk, entry.token, related)
+        token = _token(sdk, entry, related)
         sites.append(
             CallSite(
                 module.path,
@@ -173,12 +204,15 @@ def _method_calls(module: PythonModule, sdk: Sdk, registry: Registry, events: li
     return sites
 
 
-def _token(sdk: Sdk, forced: str | None, events: list[AuthEvent]) -> TokenEvidence | None:
+def _token(sdk: Sdk, method: SdkMethod, events: list[AuthEvent]) -> TokenEvidence | None:
     """Decide which token the SDK sends for a method, from the object's set-up and what the method forces."""
+    forced = method.token
     users = [event for event in events if event.kind == USER and event.target]
     apps = [event for event in events if event.kind == APP]
     if forced == APP:
         return _evidence(APP, apps[0], sdk) if apps else None
+    if forced == USER and not events:
+        return TokenEvidence(USER, f"{sdk.name} always sends a user access token for {method.name}")
     if users:
         scopes = None
         if all(event.scopes is not None for event in users):

@@ -391,10 +391,10 @@ def load_registry(extra_files: Iterable[str | Path] = (), *, validate_bundled: b
     """Load the bundled policy files and then ``extra_files``; raise PolicyError listing every problem.
 
     An extra file may add endpoints, scopes and SDK maps, and may override a bundled
-    endpoint or scope by using its id or name. An SDK id may be defined only once. Extra files always go through the JSON Schema.
-    The bundled files skip it unless ``validate_bundled`` is set, because it costs
-    about half a second and the test suite validates them. The checks beyond the
-    schema run on every load.
+    endpoint or scope by using its id or name. An SDK id may be defined only once.
+    Extra files always go through the JSON Schema. The bundled files skip it unless
+    ``validate_bundled`` is set, because it costs about half a second and the test
+    suite validates them. The checks beyond the schema run on every load.
     """
     from twitchpolicy.loader import load
 

@@ -299,7 +299,7 @@ class HardcodedSecret(Finding):
     name = "hardcoded-secret"
     summary = "A client secret or access token written as a literal in source."
     fix = "Read the value from the environment or a secret store, and revoke the exposed one."
-    template = "%s %s is written in source as %s"
+    template = "%s is a %s written in source: %s"
     rationale = "Secrets in source leak through version control, forks and logs. A leaked client secret lets anyone mint app access tokens for the client."
     bad = 'CLIENT_SECRET = "<30 letters and digits>"'
     good = 'CLIENT_SECRET = os.environ["TWITCH_CLIENT_SECRET"]'

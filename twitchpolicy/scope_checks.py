@@ -69,7 +69,7 @@ def needed_scopes(endpoints: list[Endpoint]) -> set[str]:
 
 
 def check_secrets(secrets: list[Secret]) -> list[Finding]:
-    return [HardcodedSecret(secret.path, secret.line, secret.column, (secret.kind, secret.name, secret.masked)) for secret in secrets]
+    return [HardcodedSecret(secret.path, secret.line, secret.column, (secret.name, secret.kind, secret.masked)) for secret in secrets]
 
 
 def check_refresh_tokens(requests: list[TokenRequest], refresh_token_read: bool) -> list[Finding]:
