@@ -28,6 +28,8 @@ DEVICE_PATH = "/oauth2/device"
 SECRET_VALUE = re.compile(r"(?:oauth:)?[a-z0-9]{30}")
 SECRET_NAME = re.compile(r"secret|token|password|passwd", re.IGNORECASE)
 NOT_SECRET_NAME = re.compile(r"url|uri|endpoint|path|type|name|file|key_id|client_id|header", re.IGNORECASE)
+# Words a generated token would almost never contain, which test data and documentation use.
+PLACEHOLDER_WORDS = re.compile(r"fake|dummy|example|sample|placeholder|changeme|your|xxxx|test")
 _MAX_CALLERS = 50
 
 
@@ -314,7 +316,7 @@ def _scope_requests(sites: list[CallSite]) -> list[ScopeRequest]:
         value = values.get(name) or values.get("scope")
         if not isinstance(value, str):
             continue
-        scopes, complete = split_scopes(value.replace("\x00", UNKNOWN))
+        scopes, complete = split_scopes(value)
         source = "authorize URL" if parsed.path == AUTHORIZE_PATH else "device code request"
         grant = None
         if parsed.path == AUTHORIZE_PATH:
@@ -365,6 +367,8 @@ def _looks_secret(text: str) -> bool:
     if not SECRET_VALUE.fullmatch(text):
         return False
     body = text.removeprefix("oauth:")
+    if PLACEHOLDER_WORDS.search(body):
+        return False
     # A real token mixes letters and digits; "abcdefghijklmnopqrstuvwxyzabcd" or a run of zeros is a placeholder.
     return any(character.isdigit() for character in body) and any(character.isalpha() for character in body) and len(set(body)) > 8
 
