@@ -113,6 +113,34 @@ def test_headers_unknown_silent(project: Project) -> None:
     assert project.check("TP4").lines() == []
 
 
+@pytest.mark.xfail(strict=True, reason="items added to a module-level headers dict outside the calling function are not read")
+def test_module_headers_filled_elsewhere(project: Project) -> None:
+    project.write(
+        "bot.py",
+        "import requests\n"
+        "\n"
+        'HEADERS = {"Client-Id": "cid"}\n'
+        'HEADERS.update({"Authorization": "Bearer placeholder"})\n'
+        'LOGIN_HEADERS = {"Client-Id": "cid"}\n'
+        "\n"
+        "\n"
+        "def login():\n"
+        '    token = requests.post("https://id.twitch.tv/oauth2/token", data={"grant_type": "client_credentials"}).json()["access_token"]\n'
+        '    LOGIN_HEADERS["Authorization"] = f"Bearer {token}"\n'
+        "\n"
+        "\n"
+        "def live():\n"
+        '    return requests.get("https://api.twitch.tv/helix/streams?user_login=x", headers=HEADERS)\n'
+        "\n"
+        "\n"
+        "def clip():\n"
+        '    return requests.post("https://api.twitch.tv/helix/clips?broadcaster_id=1", headers=LOGIN_HEADERS)\n',
+    )
+
+    # No TP402 on either call, and the app access token set in login() reaches Create Clip.
+    assert project.check().places() == ["bot.py:18:12: TP201"]
+
+
 @pytest.mark.xfail(strict=True, reason="session.headers = {...} is not read, so its client reports TP401 and TP402")
 def test_headers_assigned_to_session(project: Project) -> None:
     project.write(

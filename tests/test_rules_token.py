@@ -515,6 +515,46 @@ def test_token_import_prefers_own_folder(project: Project) -> None:
     assert project.check("TP2").places() == ["b_bot/bot.py:6:12: TP201"]
 
 
+@pytest.mark.xfail(strict=True, reason="a self attribute set in a base class from another module is not followed")
+def test_token_from_imported_base_class(project: Project) -> None:
+    project.write("auth.py", APP_AUTH)
+    project.write("base.py", "from auth import app_token\n\n\nclass BaseClient:\n    def __init__(self):\n        self.token = app_token()\n")
+    project.write(
+        "bot.py",
+        "import requests\n"
+        "\n"
+        "from base import BaseClient\n"
+        "\n"
+        "\n"
+        "class Bot(BaseClient):\n"
+        "    def clip(self):\n"
+        '        return requests.post("https://api.twitch.tv/helix/clips?broadcaster_id=1", headers={"Client-Id": "cid", "Authorization": f"Bearer {self.token}"})\n',
+    )
+
+    assert project.check("TP2").places() == ["bot.py:8:16: TP201"]
+
+
+@pytest.mark.xfail(strict=True, reason="only the first 50 callers of a wrapper are checked; the rest are neither checked nor listed as unverified")
+def test_token_wrapper_with_many_callers(project: Project) -> None:
+    calls = "".join(f'    helix_post("/clips?broadcaster_id={number}", app_token())\n' for number in range(60))
+    project.write("auth.py", APP_AUTH)
+    project.write(
+        "bot.py",
+        "import requests\n"
+        "\n"
+        "from auth import app_token\n"
+        "\n"
+        "\n"
+        "def helix_post(path, token):\n"
+        '    return requests.post("https://api.twitch.tv/helix" + path, headers={"Client-Id": "cid", "Authorization": f"Bearer {token}"})\n'
+        "\n"
+        "\n"
+        "def main():\n" + calls,
+    )
+
+    assert project.check("TP2").places() == [f"bot.py:{line}:5: TP201" for line in range(11, 71)]
+
+
 # ---------------------------------------------------------------- TP202
 
 
