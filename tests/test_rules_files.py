@@ -30,13 +30,13 @@ def test_tp902_unreadable_file(project: Project, monkeypatch: pytest.MonkeyPatch
     project.write("open.py", 'URL = "https://api.twitch.tv/kraken/streams/1"\n')
     read_bytes = Path.read_bytes
 
-    def refuse_locked(path: Path) -> bytes:
+    def reject_locked(path: Path) -> bytes:
         # The tests may run as root, where file permissions cannot make a read fail.
         if path.name == "locked.py":
             raise PermissionError(13, "Permission denied", str(path))
         return read_bytes(path)
 
-    monkeypatch.setattr(Path, "read_bytes", refuse_locked)
+    monkeypatch.setattr(Path, "read_bytes", reject_locked)
 
     checked = project.check()
 
