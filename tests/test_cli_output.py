@@ -32,11 +32,10 @@ def me():
 # ---------------------------------------------------------------- secret masking
 
 
-@pytest.mark.parametrize("output_format", ["text", "json"])
-def test_secret_masked_in_output(project: Project, cli, output_format: str) -> None:
+def test_secret_masked_in_text(project: Project, cli) -> None:
     project.write("bot.py", SECRETS_BOT)
 
-    result = cli("check", "--verbose", "--format", output_format, ".", cwd=project.root)
+    result = cli("check", "--verbose", ".", cwd=project.root)
 
     assert result.returncode == 1
     assert FAKE_SECRET not in result.stdout
@@ -45,16 +44,18 @@ def test_secret_masked_in_output(project: Project, cli, output_format: str) -> N
     assert result.stdout.count("<36 characters, masked>") == 1
 
 
-def test_secret_masked_in_json_fields(project: Project, cli) -> None:
+def test_secret_masked_in_json(project: Project, cli) -> None:
     project.write("bot.py", SECRETS_BOT)
 
-    document = json.loads(cli("check", "--format", "json", ".", cwd=project.root).stdout)
+    result = cli("check", "--format", "json", ".", cwd=project.root)
 
+    assert result.returncode == 1
+    assert FAKE_SECRET not in result.stdout
+    assert FAKE_SECRET not in result.stderr
+    document = json.loads(result.stdout)
     secrets = [finding for finding in document["findings"] if finding["code"] == "TP405"]
     assert [(finding["line"], finding["column"]) for finding in secrets] == [(3, 17), (4, 13), (8, 108), (12, 86), (12, 167)]
-    for finding in document["findings"]:
-        for value in finding.values():
-            assert FAKE_SECRET not in str(value)
+    assert [finding["message"].rsplit(": ", 1)[1] for finding in secrets] == ["<30 characters, masked>", "<36 characters, masked>"] + ["<30 characters, masked>"] * 3
 
 
 # ---------------------------------------------------------------- unverified calls
@@ -168,16 +169,10 @@ HTTPX_AUTHORIZE_URL = (
 )
 
 
-def test_scopes_text(cli) -> None:
-    result = cli("scopes", "fixtures/httpx_bot")
-
-    assert result.returncode == 0
-    assert result.stdout.splitlines() == HTTPX_SCOPES
-
-
-def test_scopes_authorize_url(cli) -> None:
+def test_scopes_text_authorize_url(cli) -> None:
     result = cli("scopes", "fixtures/httpx_bot", "--authorize-url", "exampleclientid", "http://localhost:17563/callback")
 
+    assert result.returncode == 0
     assert result.stdout.splitlines() == HTTPX_SCOPES + ["", "Authorize URL:", HTTPX_AUTHORIZE_URL]
 
 
