@@ -341,7 +341,6 @@ def test_tp405_hardcoded_secrets_masked(project: Project) -> None:
         assert finding.evidence is None or FAKE_SECRET not in finding.evidence
 
 
-@pytest.mark.xfail(strict=True, reason='the message reads "is a access token"; the article does not follow the kind')
 def test_tp405_access_token_article(project: Project) -> None:
     project.write("bot.py", f'BOT_TOKEN = "oauth:{FAKE_SECRET}"\n')
 
@@ -443,7 +442,6 @@ def test_tp406_client_credentials_clean(project: Project) -> None:
     assert project.check().lines() == []
 
 
-@pytest.mark.xfail(strict=True, reason="any assignment to a name containing 'refresh', such as REFRESH_INTERVAL = 30, counts as reading the refresh token")
 def test_tp406_unrelated_refresh_name(project: Project) -> None:
     project.write("auth.py", "REFRESH_INTERVAL = 30\n" + TOKEN_EXCHANGE.format(grant="authorization_code", extra=""))
 

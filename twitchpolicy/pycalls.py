@@ -30,7 +30,7 @@ SECRET_NAME = re.compile(r"secret|token|password|passwd", re.IGNORECASE)
 NOT_SECRET_NAME = re.compile(r"url|uri|endpoint|path|type|name|file|key_id|client_id|header", re.IGNORECASE)
 # Words a generated token would almost never contain, which test data and documentation use.
 PLACEHOLDER_WORDS = re.compile(r"fake|dummy|example|sample|placeholder|changeme|your|xxxx|test")
-_MAX_CALLERS = 50
+_MAX_CALLERS = 1000
 
 
 @dataclass
@@ -55,10 +55,16 @@ def scan_python(modules: list[PythonModule], registry: Registry | None = None) -
 
     calls = [call for module in modules for call in _http_calls(module, consumed)]
     for call in calls:
-        _record_token_request(flow, call, facts[call.module.path])
+        _record_token_request(flow, call, facts)
 
     wrappers = {id(call.scope.function): call.scope.function for call in calls if call.scope.function is not None}
     callers = _callers(flow, modules, wrappers) if wrappers else {}
+    for call in calls:
+        function = call.scope.function
+        if function is not None and id(function) in callers and _needs_caller(call):
+            for caller_module, caller, caller_scope in callers[id(function)][:_MAX_CALLERS]:
+                bound = call.scope.with_bindings(bind_arguments(function, caller, caller_module, caller_scope))
+                _record_token_request(flow, call, facts, bound, (caller_module, caller))
     # Each site is kept with the call node it was read from, so that a project's own wrapper call
     # (self._request("GET", url), read by its literal method) gives way to the expanded wrapper body.
     found: list[tuple[CallSite, int]] = []
@@ -262,16 +268,24 @@ def _evidence(value) -> tuple[TokenEvidence | None, tuple[str, ...]]:
     return TokenEvidence(value.kind, value.reason, value.scopes), value.names
 
 
-def _record_token_request(flow: Flow, call: _HttpCall, facts: FileFacts) -> None:
-    """Remember requests to the OAuth token endpoint and their grant, for the tokens read from their responses."""
-    if call.url is None:
+def _record_token_request(
+    flow: Flow, call: _HttpCall, facts: dict[str, FileFacts], scope: Scope | None = None, at: tuple[PythonModule, ast.Call] | None = None
+) -> None:
+    """Remember requests to the OAuth token endpoint and their grant, for the tokens read from their responses.
+
+    With ``scope`` and ``at``, the call sits in a wrapper function and is read with the
+    arguments of the caller ``at``; the caller's call then stands for the request.
+    """
+    module, node = call.module, call.node
+    scope = scope or call.scope
+    url = module.evaluate(_http_call(node, module, scope, set())[1], scope, set()) if at is not None else call.url
+    if url is None:
         return
-    parsed = parse_twitch_url(call.url)
+    parsed = parse_twitch_url(url)
     if parsed is None or parsed.api != "oauth" or parsed.path != TOKEN_PATH:
         return
-    module, node, scope = call.module, call.node, call.scope
     keywords = {keyword.arg: keyword.value for keyword in node.keywords if keyword.arg}
-    fields = [_query(flow, module, call.url, keywords.get("params"), scope), _body(flow, module, keywords, scope)]
+    fields = [_query(flow, module, url, keywords.get("params"), scope), _body(flow, module, keywords, scope)]
     grant = None
     scopes: list[str] = []
     for read in fields:
@@ -283,13 +297,16 @@ def _record_token_request(flow: Flow, call: _HttpCall, facts: FileFacts) -> None
         for name in ("scope", "scopes"):
             if isinstance(read.get(name), str):
                 scopes += split_scopes(read.get(name))[0]
-    where = f"{module.path}:{node.lineno}"
-    flow.token_requests[id(node)] = (grant, where)
-    column = module.column(node)
-    facts.token_requests.append(TokenRequest(module.path, node.lineno, column, grant))
-    if scopes:
-        source = f"{grant} request" if grant else "token request"
-        facts.scope_requests.append(ScopeRequest(module.path, node.lineno, column, tuple(scopes), source, grant))
+    place_module, place = at if at is not None else (module, node)
+    flow.token_requests[id(place)] = (grant, f"{place_module.path}:{place.lineno}")
+    column = place_module.column(place)
+    place_facts = facts[place_module.path]
+    place_facts.token_requests.append(TokenRequest(place_module.path, place.lineno, column, grant))
+    # Only a client_credentials request needs its scopes recorded (TP305). A device code poll repeats the
+    # scopes of its device request, and a refresh may narrow the scopes the user granted earlier.
+    if scopes and grant == "client_credentials":
+        request = ScopeRequest(place_module.path, place.lineno, column, tuple(scopes), "client_credentials request", grant)
+        place_facts.scope_requests.append(request)
 
 
 def split_scopes(text: str) -> tuple[list[str], bool]:
@@ -384,7 +401,12 @@ def reads_refresh_token(module: PythonModule) -> bool:
                 return True
         elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load) and node.attr == "refresh_token":
             return True
-        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and "refresh" in node.id.lower():
-            return True
+        elif isinstance(node, ast.Assign) and isinstance(node.value, (ast.Call, ast.Await)):
+            # token, refresh_token = await authenticator.authenticate(): an SDK hands the refresh token back.
+            for target in node.targets:
+                if isinstance(target, (ast.Tuple, ast.List)) and any(
+                    isinstance(element, ast.Name) and "refresh" in element.id.lower() for element in target.elts
+                ):
+                    return True
     return False
 

@@ -83,6 +83,7 @@ class Flow:
         self._annotations: dict[int, dict[int, str]] = {}
         self._steps = 0
         self._field_steps = 0
+        self._item_stores: dict[int, dict[tuple[str, str], list[tuple[ast.expr, ast.AST | None]]]] = {}
 
     # ------------------------------------------------------------ indexes
 
@@ -180,10 +181,19 @@ class Flow:
             if environment is not None:
                 return Token(names=(f"env:{environment}",))
             key = node.slice.value if isinstance(node.slice, ast.Constant) else None
+            if isinstance(key, int) and isinstance(node.value, (ast.Call, ast.Await)):
+                return self._returned_element(module, node.value, key, scope, depth)
+            stored = self._stored_items(module, node, scope, depth)
+            if stored is not None:
+                return stored
             return _read_key(self.token(module, node.value, scope, depth + 1), key)
         if isinstance(node, ast.Name):
             return self._token_of_name(module, node.id, scope, depth)
         if isinstance(node, ast.Attribute):
+            if node.attr in ("content", "text", "body"):
+                inner = self.token(module, node.value, scope, depth + 1)
+                if isinstance(inner, Response):
+                    return inner
             return self._token_of_attribute(module, node, scope, depth)
         if isinstance(node, ast.JoinedStr):
             return _first_token(self.token(module, part.value, scope, depth + 1) for part in node.values if isinstance(part, ast.FormattedValue))
@@ -196,6 +206,43 @@ class Flow:
             return _combine([self.token(module, node.body, scope, depth + 1), self.token(module, node.orelse, scope, depth + 1)])
         return None
 
+    def _returned_element(self, module: PythonModule, node: ast.expr, index: int, scope: Scope, depth: int) -> Value | None:
+        """Follow element ``index`` of the tuple that a scanned function returns."""
+        while isinstance(node, ast.Await):
+            node = node.value
+        if not isinstance(node, ast.Call):
+            return None
+        request = self.token_requests.get(id(node))
+        if request is not None:
+            # A wrapper that sends the token request returns (status, body) or similar; the body is in there.
+            return Response(*request)
+        values = []
+        for callee, returned, callee_scope in self.returns_of(module, node, scope):
+            if isinstance(returned, ast.Tuple) and index < len(returned.elts):
+                values.append(self.token(callee, returned.elts[index], callee_scope, depth + 1))
+        return _combine(values)
+
+    def _stored_items(self, module: PythonModule, node: ast.Subscript, scope: Scope, depth: int) -> Value | None:
+        """Follow ``cache["token"]`` to the values stored with ``cache["token"] = ...`` anywhere in the module."""
+        if not isinstance(node.slice, ast.Constant):
+            return None
+        stores = self._item_stores.get(id(module))
+        if stores is None:
+            stores = {}
+            for function, stored in _nodes_with_function(module.tree):
+                if not isinstance(stored, ast.Assign):
+                    continue
+                for item in stored.targets:
+                    if isinstance(item, ast.Subscript) and isinstance(item.slice, ast.Constant):
+                        key = (ast.dump(item.value), repr(item.slice.value))
+                        stores.setdefault(key, []).append((stored.value, function))
+            self._item_stores[id(module)] = stores
+        values = []
+        for value, function in stores.get((ast.dump(node.value), repr(node.slice.value)), []):
+            stored_scope = self.function_scope(module, function, _class_of(module, function)) if function is not None else Scope()
+            values.append(self.token(module, value, stored_scope, depth + 1))
+        return _combine(values) if values else None
+
     def _token_of_call(self, module: PythonModule, node: ast.Call, scope: Scope, depth: int) -> Value | None:
         request = self.token_requests.get(id(node))
         if request is not None:
@@ -204,8 +251,12 @@ class Flow:
         environment = _environment_name(node)
         if environment is not None:
             return Token(names=(f"env:{environment}",))
+        if _call_name(func) in ("loads", "load") and node.args:
+            # json.loads(response.text) and json.loads(response.content.decode()) parse the response body.
+            inner = self.token(module, node.args[0], scope, depth + 1)
+            return inner if isinstance(inner, Response) else None
         if isinstance(func, ast.Attribute):
-            if func.attr == "json":
+            if func.attr in ("json", "decode", "read", "text"):
                 inner = self.token(module, func.value, scope, depth + 1)
                 return inner if isinstance(inner, Response) else None
             if func.attr == "get" and node.args and isinstance(node.args[0], ast.Constant):
@@ -570,6 +621,11 @@ def _bound_names(node: ast.AST) -> Iterator[tuple[str, ast.expr]]:
             for element, element_value in zip(target.elts, value.elts):
                 if isinstance(element, ast.Name):
                     yield element.id, element_value
+        elif isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Call, ast.Await)):
+            # status, body = await post(...): each name gets one element of what the call returns.
+            for index, element in enumerate(target.elts):
+                if isinstance(element, ast.Name):
+                    yield element.id, ast.copy_location(ast.Subscript(value=value, slice=ast.Constant(index), ctx=ast.Load()), value)
 
 
 def _mutations(region: ast.AST, target: str) -> Iterator[tuple[str, ast.expr, ast.AST | None]]:

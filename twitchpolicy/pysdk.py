@@ -180,13 +180,15 @@ def _method_calls(module: PythonModule, sdk: Sdk, registry: Registry, events: li
         if entry is None:
             continue
         receiver = _dotted(node.func.value) or ""
-        if client_targets and receiver not in client_targets and len(client_targets) > 1:
-            continue
         endpoint = registry.endpoint(entry.endpoint)
         if endpoint is None:
             continue
-        related = [event for event in events if event.target == receiver] or (events if len(client_targets) <= 1 else [])
-        token = _token(sdk, entry, related)
+        related = [event for event in events if event.target == receiver]
+        if related or len(client_targets) <= 1:
+            token = _token(sdk, entry, related or events)
+        else:
+            # Several SDK objects are set up and this receiver is none of them by name: the kind is unknown.
+            token = None
         sites.append(
             CallSite(
                 module.path,

@@ -45,7 +45,7 @@ def _scope_name_finding(registry: Registry, scope: str, where: dict) -> Finding 
         close = difflib.get_close_matches(scope, [name for name, item in registry.scopes.items() if item.status == "current"], n=1, cutoff=0.7)
         return UnknownScope(args=(scope, f"; did you mean {close[0]}?" if close else ""), **where)
     if entry.status != "current":
-        era = "Kraken v5" if "kraken" in entry.used_by else "retired"
+        era = "Kraken v5 scope" if "kraken" in entry.used_by else "scope"
         if entry.replaced_by:
             advice = "request " + " and ".join(entry.replaced_by) + " instead"
         else:
@@ -69,7 +69,7 @@ def needed_scopes(endpoints: list[Endpoint]) -> set[str]:
 
 
 def check_secrets(secrets: list[Secret]) -> list[Finding]:
-    return [HardcodedSecret(secret.path, secret.line, secret.column, (secret.name, secret.kind, secret.masked)) for secret in secrets]
+    return [HardcodedSecret(secret.path, secret.line, secret.column, (secret.name, _with_article(secret.kind), secret.masked)) for secret in secrets]
 
 
 def check_refresh_tokens(requests: list[TokenRequest], refresh_token_read: bool) -> list[Finding]:
@@ -81,3 +81,7 @@ def check_refresh_tokens(requests: list[TokenRequest], refresh_token_read: bool)
         for request in requests
         if request.grant in USER_GRANTS
     ]
+
+
+def _with_article(noun: str) -> str:
+    return ("an " if noun[:1] in "aeiou" else "a ") + noun
