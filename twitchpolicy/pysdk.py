@@ -41,8 +41,12 @@ def scan_sdk_calls(modules: list[PythonModule], flow: Flow, registry: Registry, 
         events: list[AuthEvent] = []
         for module in users:
             events += _auth_events(module, sdk, scope_names, facts[module.path])
-        for module in users:
-            facts[module.path].sites += _method_calls(module, sdk, registry, events)
+        targets = {event.target.rsplit(".", 1)[-1] for event in events if event.target}
+        for module in modules:
+            # A module that never imports the SDK may still receive its client object (self.twitch = twitch);
+            # there, only receivers named like one of the set-up clients, or naming Twitch, count.
+            receivers = None if module in users else targets | {"twitch"}
+            facts[module.path].sites += _method_calls(module, sdk, registry, events, receivers)
 
 
 def _imports(module: PythonModule, sdk: Sdk) -> bool:
@@ -169,7 +173,7 @@ def _read_scopes(module: PythonModule, node: ast.expr, scope: Scope, scope_names
     return tuple(scopes), complete
 
 
-def _method_calls(module: PythonModule, sdk: Sdk, registry: Registry, events: list[AuthEvent]) -> list[CallSite]:
+def _method_calls(module: PythonModule, sdk: Sdk, registry: Registry, events: list[AuthEvent], receivers: set[str] | None) -> list[CallSite]:
     client_targets = {event.target for event in events if event.target}
     methods = _method_index(sdk)
     sites = []
@@ -180,6 +184,8 @@ def _method_calls(module: PythonModule, sdk: Sdk, registry: Registry, events: li
         if entry is None:
             continue
         receiver = _dotted(node.func.value) or ""
+        if receivers is not None and not (_receiver_words(receiver) & receivers):
+            continue
         endpoint = registry.endpoint(entry.endpoint)
         if endpoint is None:
             continue
@@ -230,3 +236,9 @@ def _evidence(kind: str, event: AuthEvent, sdk: Sdk) -> TokenEvidence:
     if kind == APP:
         return TokenEvidence(APP, f"app access token from {event.label} at {event.where}, and no user authentication is set up")
     return TokenEvidence(kind, f"{event.label} at {event.where}")
+
+
+def _receiver_words(receiver: str) -> set[str]:
+    """Return the last name of a receiver and its lower-case words: ``self.twitch_api`` gives twitch_api, twitch, api."""
+    last = receiver.rsplit(".", 1)[-1]
+    return {last} | {word for word in last.lower().split("_") if word}
