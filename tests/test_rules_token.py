@@ -412,7 +412,6 @@ def test_token_annotation_user_overrides_grant(project: Project) -> None:
     assert project.check().lines() == []
 
 
-@pytest.mark.xfail(strict=True, reason="a token=app annotation on the call line is ignored; only the token expression's own lines are read")
 def test_token_annotation_on_call_line(project: Project) -> None:
     project.write(
         "bot.py",
@@ -430,7 +429,6 @@ def test_token_annotation_on_call_line(project: Project) -> None:
     assert checked.findings[0].evidence == "token annotated as app access token at bot.py:6"
 
 
-@pytest.mark.xfail(strict=True, reason='"Bearer {}".format(token) loses the token: only the template string is followed')
 def test_token_through_str_format(project: Project) -> None:
     project.write("auth.py", APP_AUTH)
     project.write("bot.py", app_clip_bot('"{}".format(app_token())'))
@@ -698,7 +696,6 @@ def test_tp204_app_token_on_followers(project: Project) -> None:
     assert finding.reference == "https://dev.twitch.tv/docs/api/reference/#get-channel-followers"
 
 
-@pytest.mark.xfail(strict=True, reason='the message repeats the verb and keeps the policy text\'s full stop: "returns Returns only ... count."')
 def test_tp204_message_reads_once(project: Project) -> None:
     project.write("auth.py", APP_AUTH)
     project.write("bot.py", FOLLOWERS_BOT.format(function="app_token", argument=""))

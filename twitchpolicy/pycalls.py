@@ -166,9 +166,14 @@ def _site(flow: Flow, module: PythonModule, node: ast.Call, scope: Scope, consum
             token_value = flow.token(value_module, value_node, value_scope)
     if token_value is None:
         token_value = _token_in_parameters(flow, module, keywords, scope)
+    place_module, place = at if at is not None else (module, node)
+    annotated = flow.annotation(place_module, place)
+    if annotated is not None and (not isinstance(token_value, Token) or token_value.kind is None):
+        # A token=app|user comment on the call's own lines sets the kind the analysis could not see.
+        names = token_value.names if isinstance(token_value, Token) else ()
+        token_value = Token(annotated, f"token annotated as {annotated} access token at {place_module.path}:{place.lineno}", names)
     evidence, names = _evidence(token_value)
     credentials = tuple(name for name in CREDENTIAL_NAMES if _has(query, name) or _has(body, name))
-    place_module, place = at if at is not None else (module, node)
     return CallSite(
         place_module.path,
         place.lineno,

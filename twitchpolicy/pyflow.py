@@ -261,7 +261,10 @@ class Flow:
                 return inner if isinstance(inner, Response) else None
             if func.attr == "get" and node.args and isinstance(node.args[0], ast.Constant):
                 return _read_key(self.token(module, func.value, scope, depth + 1), node.args[0].value)
-            if func.attr in ("strip", "format", "removeprefix", "replace", "lower"):
+            if func.attr == "format":
+                arguments = list(node.args) + [keyword.value for keyword in node.keywords]
+                return _first_token(self.token(module, argument, scope, depth + 1) for argument in arguments)
+            if func.attr in ("strip", "removeprefix", "replace", "lower"):
                 return self.token(module, func.value, scope, depth + 1)
         values = [self.token(callee, ret, callee_scope, depth + 1) for callee, ret, callee_scope in self.returns_of(module, node, scope)]
         return _combine(values)

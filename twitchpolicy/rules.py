@@ -173,7 +173,7 @@ class AppTokenLimited(Finding):
     severity = "warning"
     summary = "An app access token sent to an endpoint that then returns only part of its data."
     fix = "Send a user access token with the scope the message names if the code needs the full response."
-    template = "%s %s when called with an app access token (%s)"
+    template = "%s with an app access token %s (%s)"
     rationale = "Get Channel Followers, for example, answers an app access token with the total only and an empty list."
     bad = 'requests.get(HELIX + "/channels/followers", params={"broadcaster_id": bid}, headers=app_headers)'
     good = 'requests.get(HELIX + "/channels/followers", params={"broadcaster_id": bid}, headers=moderator_headers)'
