@@ -113,7 +113,6 @@ def test_headers_unknown_silent(project: Project) -> None:
     assert project.check("TP4").lines() == []
 
 
-@pytest.mark.xfail(strict=True, reason="items added to a module-level headers dict outside the calling function are not read")
 def test_module_headers_filled_elsewhere(project: Project) -> None:
     project.write(
         "bot.py",
@@ -141,7 +140,6 @@ def test_module_headers_filled_elsewhere(project: Project) -> None:
     assert project.check().places() == ["bot.py:18:12: TP201"]
 
 
-@pytest.mark.xfail(strict=True, reason="session.headers = {...} is not read, so its client reports TP401 and TP402")
 def test_headers_assigned_to_session(project: Project) -> None:
     project.write(
         "bot.py",
@@ -157,7 +155,6 @@ def test_headers_assigned_to_session(project: Project) -> None:
     assert project.check("TP4").lines() == []
 
 
-@pytest.mark.xfail(strict=True, reason="httpx client.headers = {...} is not read, so its client reports TP401 and TP402")
 def test_headers_assigned_to_httpx_client(project: Project) -> None:
     project.write(
         "bot.py",
@@ -173,7 +170,6 @@ def test_headers_assigned_to_httpx_client(project: Project) -> None:
     assert project.check("TP4").lines() == []
 
 
-@pytest.mark.xfail(strict=True, reason="an auth= object may add both headers, but the headers are still treated as complete")
 def test_headers_from_auth_object(project: Project) -> None:
     project.write(
         "bot.py",

@@ -236,7 +236,6 @@ def test_device_code_request_scopes(project: Project) -> None:
     ]
 
 
-@pytest.mark.xfail(strict=True, reason='scopes read from a device code token request are labelled with the grant URN, not "device code"')
 def test_device_token_request_scope_source(project: Project) -> None:
     project.write(
         "login.py",

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote_plus, urlsplit
 
-from twitchpolicy.pyflow import Flow, Token, bind_arguments
+from twitchpolicy.pyflow import DEVICE_GRANT, Flow, Token, bind_arguments
 from twitchpolicy.pysdk import scan_sdk_calls
 from twitchpolicy.pyscan import PythonModule, Scope, _call_name, _http_call, _urljoin, link_imports
 from twitchpolicy.registry import Registry
@@ -160,6 +160,9 @@ def _site(flow: Flow, module: PythonModule, node: ast.Call, scope: Scope, consum
     query = _query(flow, module, url, keywords.get("params"), scope)
     body = _body(flow, module, keywords, scope)
     headers, header_nodes = _headers(flow, module, client, keywords.get("headers"), scope)
+    if "auth" in keywords and headers is not None:
+        # requests and httpx auth= objects (and aiohttp BasicAuth) may add any header, Authorization included.
+        headers = Fields(headers.values, complete=False)
     token_value = None
     for name, (value_module, value_node, value_scope) in header_nodes.items():
         if name == "authorization":
@@ -307,10 +310,11 @@ def _record_token_request(
     column = place_module.column(place)
     place_facts = facts[place_module.path]
     place_facts.token_requests.append(TokenRequest(place_module.path, place.lineno, column, grant))
-    # Only a client_credentials request needs its scopes recorded (TP305). A device code poll repeats the
-    # scopes of its device request, and a refresh may narrow the scopes the user granted earlier.
-    if scopes and grant == "client_credentials":
-        request = ScopeRequest(place_module.path, place.lineno, column, tuple(scopes), "client_credentials request", grant)
+    # A refresh may narrow the scopes the user granted earlier, so only client_credentials (for TP305)
+    # and device code polls, which repeat the device request's scopes, are recorded.
+    if scopes and grant in ("client_credentials", DEVICE_GRANT):
+        source = "client_credentials request" if grant == "client_credentials" else "device code request"
+        request = ScopeRequest(place_module.path, place.lineno, column, tuple(scopes), source, grant, end_line=place.end_lineno or place.lineno)
         place_facts.scope_requests.append(request)
 
 
@@ -343,7 +347,7 @@ def _scope_requests(sites: list[CallSite]) -> list[ScopeRequest]:
         grant = None
         if parsed.path == AUTHORIZE_PATH:
             grant = "implicit" if values.get("response_type") == "token" else "authorization_code"
-        requests.append(ScopeRequest(site.path, site.line, site.column, tuple(scopes), source, grant, complete))
+        requests.append(ScopeRequest(site.path, site.line, site.column, tuple(scopes), source, grant, complete, site.end_line))
     return requests
 
 

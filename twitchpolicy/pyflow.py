@@ -453,7 +453,9 @@ class Flow:
     def _with_mutations(self, module: PythonModule, node: ast.expr, scope: Scope, result: tuple[Fields, dict], depth: int) -> tuple[Fields, dict]:
         """Add ``name["key"] = value`` and ``name.update({...})`` made to the same dict in the same function or class."""
         target = ast.dump(node)
-        region = scope.function if scope.function is not None and isinstance(node, ast.Name) else None
+        region = None
+        if scope.function is not None and isinstance(node, ast.Name) and node.id in self.assignments_in(scope.function):
+            region = scope.function
         if region is None and isinstance(node, ast.Attribute) and scope.class_name:
             region = module.class_nodes.get(scope.class_name)
         if region is None:
@@ -642,6 +644,10 @@ def _mutations(region: ast.AST, target: str) -> Iterator[tuple[str, ast.expr, as
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "update" and len(node.args) == 1:
             if ast.dump(node.func.value) == target:
                 yield "update", node.args[0], method
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Attribute):
+            # session.headers = {...} replaces a client's default headers.
+            if ast.dump(node.targets[0], annotate_fields=True).replace("ctx=Store()", "ctx=Load()") == target:
+                yield "update", node.value, method
 
 
 def _nodes_with_function(region: ast.AST) -> Iterator[tuple[ast.AST | None, ast.AST]]:

@@ -25,17 +25,23 @@ REFRESH_REFERENCE = "https://dev.twitch.tv/docs/authentication/refresh-tokens/"
 def check_scope_requests(registry: Registry, requests: list[ScopeRequest], needed: set[str] | None) -> list[Finding]:
     """Report client_credentials scopes, legacy and unknown scope names, and, when ``needed`` is known, unused scopes."""
     findings: list[Finding] = []
-    for request in requests:
-        where = dict(path=request.path, line=request.line, column=request.column, reference=SCOPES_REFERENCE)
+    # A scope list is often sent twice (device request and token poll, or two authorize URLs);
+    # each scope is reported once, at its first request.
+    reported: set[str] = set()
+    for request in sorted(requests, key=lambda item: (item.path, item.line, item.column)):
+        where = dict(path=request.path, line=request.line, column=request.column, reference=SCOPES_REFERENCE, end_line=request.end_line)
         if request.grant == "client_credentials":
             findings.append(ScopesWithClientCredentials(args=(" ".join(request.scopes),), **where))
             continue
         for scope in request.scopes:
+            if scope in reported:
+                continue
             finding = _scope_name_finding(registry, scope, where)
+            if finding is None and needed is not None and request.complete and _checkable(registry, scope) and scope not in needed:
+                finding = UnusedScope(args=(scope,), **where)
             if finding is not None:
+                reported.add(scope)
                 findings.append(finding)
-            elif needed is not None and request.complete and _checkable(registry, scope) and scope not in needed:
-                findings.append(UnusedScope(args=(scope,), **where))
     return findings
 
 
