@@ -90,6 +90,7 @@ def scan_python(modules: list[PythonModule], registry: Registry | None = None) -
     for module in modules:
         module_facts = facts[module.path]
         module_facts.sites += module.find_mentions(consumed)
+        module_facts.secrets += _secrets_in_urls(module_facts.sites)
         module_facts.scope_requests += _scope_requests(module_facts.sites)
         module_facts.secrets += find_secrets(module)
         module_facts.reads_refresh_token = reads_refresh_token(module)
@@ -371,6 +372,19 @@ def find_secrets(module: PythonModule) -> list[Secret]:
             if secret is not None:
                 kind = "client secret" if "secret" in name.lower() else "access token"
                 found.append(Secret(module.path, value.lineno, module.column(value), name, kind, mask_secret(secret)))
+    return found
+
+
+def _secrets_in_urls(sites: list[CallSite]) -> list[Secret]:
+    """Find tokens and secrets written into a URL's query string, such as ``?access_token=...``."""
+    found = []
+    for site in sites:
+        if "?" not in site.url:
+            continue
+        for name, value in parse_qsl(site.url.split("?", 1)[1].split("#")[0]):
+            if name in CREDENTIAL_NAMES and _looks_secret(value):
+                kind = "client secret" if "secret" in name else "access token"
+                found.append(Secret(site.path, site.line, site.column, name, kind, mask_secret(value)))
     return found
 
 
