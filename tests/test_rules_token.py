@@ -436,7 +436,6 @@ def test_token_through_str_format(project: Project) -> None:
     assert project.check("TP2").places() == ["bot.py:6:12: TP201"]
 
 
-@pytest.mark.xfail(strict=True, reason="wrapper expansion stops at the first caller, so a wrapper of a wrapper loses the token")
 def test_token_through_two_wrappers(project: Project) -> None:
     project.write("auth.py", APP_AUTH)
     project.write(
@@ -462,7 +461,6 @@ def test_token_through_two_wrappers(project: Project) -> None:
     assert project.check("TP2").places() == ["bot.py:16:5: TP201"]
 
 
-@pytest.mark.xfail(strict=True, reason="a grant_type passed as a parameter of a token request helper is never resolved")
 def test_token_grant_through_helper_parameter(project: Project) -> None:
     project.write(
         "bot.py",
@@ -645,7 +643,6 @@ def test_tp203_transport_token_mismatch(project: Project) -> None:
     ]
 
 
-@pytest.mark.xfail(strict=True, reason="a transport passed to a wrapper whose token is known inside it is not read per caller")
 def test_tp203_transport_through_wrapper_parameter(project: Project) -> None:
     project.write("auth.py", APP_AUTH)
     project.write(

@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl, unquote_plus, urlsplit
 
 from twitchpolicy.pyflow import DEVICE_GRANT, Flow, Token, bind_arguments
 from twitchpolicy.pysdk import scan_sdk_calls
-from twitchpolicy.pyscan import PythonModule, Scope, _call_name, _http_call, _urljoin, link_imports
+from twitchpolicy.pyscan import PythonModule, Scope, _call_name, _http_call, _is_parameter, _urljoin, link_imports
 from twitchpolicy.registry import Registry
 from twitchpolicy.sites import CallSite, Fields, FileFacts, ScopeRequest, Secret, TokenEvidence, TokenRequest, mask_secret
 from twitchpolicy.urls import UNKNOWN, parse_twitch_url
@@ -57,14 +57,12 @@ def scan_python(modules: list[PythonModule], registry: Registry | None = None) -
     for call in calls:
         _record_token_request(flow, call, facts)
 
-    wrappers = {id(call.scope.function): call.scope.function for call in calls if call.scope.function is not None}
-    callers = _callers(flow, modules, wrappers) if wrappers else {}
+    callers = _Callers(flow, modules)
     for call in calls:
         function = call.scope.function
-        if function is not None and id(function) in callers and _needs_caller(call):
-            for caller_module, caller, caller_scope in callers[id(function)][:_MAX_CALLERS]:
-                bound = call.scope.with_bindings(bind_arguments(function, caller, caller_module, caller_scope))
-                _record_token_request(flow, call, facts, bound, (caller_module, caller))
+        if function is not None and (_needs_caller(call) or _grant_unknown(flow, call)):
+            for bound, at in callers.contexts(function, call.scope):
+                _record_token_request(flow, call, facts, bound, at)
     # Each site is kept with the call node it was read from, so that a project's own wrapper call
     # (self._request("GET", url), read by its literal method) gives way to the expanded wrapper body.
     found: list[tuple[CallSite, int]] = []
@@ -73,13 +71,12 @@ def scan_python(modules: list[PythonModule], registry: Registry | None = None) -
         function = call.scope.function
         own = _site(flow, call.module, call.node, call.scope, consumed)
         sites = []
-        if function is not None and id(function) in callers and (_needs_caller(call) or _token_is_parameter(own, function)):
-            for caller_module, caller, caller_scope in callers[id(function)][:_MAX_CALLERS]:
-                bound = call.scope.with_bindings(bind_arguments(function, caller, caller_module, caller_scope))
-                site = _site(flow, call.module, call.node, bound, consumed, at=(caller_module, caller))
+        if function is not None and (_needs_caller(call) or _incomplete(own, function)):
+            for bound, at in callers.contexts(function, call.scope):
+                site = _site(flow, call.module, call.node, bound, consumed, at=at)
                 if site is not None:
                     sites.append(site)
-                    expanded.add(id(caller))
+                    expanded.add(id(at[1]))
         if not sites and own is not None:
             sites.append(own)
         found += [(site, id(call.node)) for site in sites]
@@ -127,20 +124,70 @@ def _token_is_parameter(site: CallSite | None, function: ast.AST) -> bool:
     """Tell whether the call sends a token that its function receives as a parameter."""
     if site is None or site.token is not None or not site.token_names:
         return False
-    return any(isinstance(argument, ast.arg) and argument.arg == site.token_names[0] for argument in ast.walk(function.args))
+    return _is_parameter(function, site.token_names[0])
 
 
-def _callers(flow: Flow, modules: list[PythonModule], wrappers: dict[int, ast.AST]) -> dict[int, list[tuple[PythonModule, ast.Call, Scope]]]:
-    names = {function.name for function in wrappers.values()}
-    found: dict[int, list[tuple[PythonModule, ast.Call, Scope]]] = {}
-    for module in modules:
-        for node, scope in module._walk():
-            if not isinstance(node, ast.Call) or _call_name(node.func) not in names:
-                continue
-            target = flow.resolve_function(module, node, scope)
-            if target is not None and id(target[1]) in wrappers:
-                found.setdefault(id(target[1]), []).append((module, node, scope))
-    return found
+class _Callers:
+    """Find the calls of scanned functions across modules, to read a wrapper's body once per caller."""
+
+    def __init__(self, flow: Flow, modules: list[PythonModule]):
+        self.flow = flow
+        self.by_name: dict[str, list[tuple[PythonModule, ast.Call, Scope]]] = {}
+        for module in modules:
+            for node, scope in module._walk():
+                if isinstance(node, ast.Call):
+                    name = _call_name(node.func)
+                    if name is not None:
+                        self.by_name.setdefault(name, []).append((module, node, scope))
+        self._found: dict[int, list[tuple[PythonModule, ast.Call, Scope]]] = {}
+
+    def of(self, function: ast.AST) -> list[tuple[PythonModule, ast.Call, Scope]]:
+        key = id(function)
+        if key not in self._found:
+            found = []
+            for module, node, scope in self.by_name.get(function.name, ()):
+                target = self.flow.resolve_function(module, node, scope)
+                if target is not None and target[1] is function:
+                    found.append((module, node, scope))
+            self._found[key] = found[:_MAX_CALLERS]
+        return self._found[key]
+
+    def contexts(self, function: ast.AST, scope: Scope, depth: int = 0) -> list[tuple[Scope, tuple[PythonModule, ast.Call]]]:
+        """Return ``scope`` bound to each caller's arguments, with the place to report.
+
+        When a caller passes on parameters of its own function (a wrapper of a wrapper), that
+        function's callers are used instead, up to three levels, and the outermost caller is the place.
+        """
+        found = []
+        for module, node, caller_scope in self.of(function):
+            outer = caller_scope.function
+            deeper = []
+            if depth < 2 and outer is not None and _passes_parameters(node, outer):
+                for outer_scope, outer_place in self.contexts(outer, caller_scope, depth + 1):
+                    deeper.append((scope.with_bindings(bind_arguments(function, node, module, outer_scope)), outer_place))
+            found += deeper or [(scope.with_bindings(bind_arguments(function, node, module, caller_scope)), (module, node))]
+        return found
+
+
+def _passes_parameters(call: ast.Call, function: ast.AST) -> bool:
+    """Tell whether a call's arguments use parameters of the function it sits in."""
+    arguments = list(call.args) + [keyword.value for keyword in call.keywords]
+    names = {node.id for argument in arguments for node in ast.walk(argument) if isinstance(node, ast.Name)}
+    return any(_is_parameter(function, name) for name in names)
+
+
+def _incomplete(site: CallSite | None, function: ast.AST) -> bool:
+    """Tell whether the call's token or EventSub transport comes from its function's parameters."""
+    if _token_is_parameter(site, function):
+        return True
+    if site is None or site.body is None or "transport" not in site.body.values:
+        return False
+    return not isinstance(site.body.get("transport"), Fields)
+
+
+def _grant_unknown(flow: Flow, call: _HttpCall) -> bool:
+    request = flow.token_requests.get(id(call.node))
+    return request is not None and request[0] is None
 
 
 def _site(flow: Flow, module: PythonModule, node: ast.Call, scope: Scope, consumed: set[int], at: tuple[PythonModule, ast.Call] | None = None) -> CallSite | None:
