@@ -479,7 +479,6 @@ def test_token_grant_through_helper_parameter(project: Project) -> None:
     assert project.check("TP2").places() == ["bot.py:10:12: TP201"]
 
 
-@pytest.mark.xfail(strict=True, reason="an attribute of a local instance of a scanned class (bot.token) is not followed into the class")
 def test_token_instance_attribute_outside_class(project: Project) -> None:
     project.write("auth.py", APP_AUTH)
     project.write(
@@ -502,7 +501,6 @@ def test_token_instance_attribute_outside_class(project: Project) -> None:
     assert project.check("TP2").places() == ["bot.py:13:12: TP201"]
 
 
-@pytest.mark.xfail(strict=True, reason="from auth import resolves to the first scanned auth.py, even one in another folder")
 def test_token_import_prefers_own_folder(project: Project) -> None:
     project.write("a_tools/auth.py", USER_AUTH.replace("def user_token(refresh_token)", "def app_token(refresh_token=None)"))
     project.write("b_bot/auth.py", APP_AUTH)
@@ -511,7 +509,6 @@ def test_token_import_prefers_own_folder(project: Project) -> None:
     assert project.check("TP2").places() == ["b_bot/bot.py:6:12: TP201"]
 
 
-@pytest.mark.xfail(strict=True, reason="a self attribute set in a base class from another module is not followed")
 def test_token_from_imported_base_class(project: Project) -> None:
     project.write("auth.py", APP_AUTH)
     project.write("base.py", "from auth import app_token\n\n\nclass BaseClient:\n    def __init__(self):\n        self.token = app_token()\n")

@@ -297,34 +297,62 @@ class Flow:
         owner = node.value
         if isinstance(owner, ast.Name) and owner.id in ("self", "cls") and scope.class_name is not None:
             label = f"self.{node.attr}"
-            assigned = self._attribute_values(module, scope.class_name, node.attr)
-            if not assigned:
-                return Token(names=(label,))
-            values = []
-            for value, method in assigned:
-                method_scope = self.function_scope(module, method, scope.class_name) if method is not None else scope.for_class()
-                values.append(self.token(module, value, method_scope, depth + 1))
-            return _named(_combine(values), label)
+            return _named(self._attribute_token(module, scope.class_name, node.attr, depth), label)
         if isinstance(owner, ast.Name):
             linked = module.links.get("module:" + owner.id)
             if linked is not None:
                 values = self.module_assignments(linked).get(node.attr)
                 if values:
                     return _named(_combine(self.token(linked, value, Scope(), depth + 1) for value in _meaningful(values)), node.attr)
+            instance = self._instance_class(module, owner, scope)
+            if instance is not None:
+                return _named(self._attribute_token(instance[0], instance[1], node.attr, depth), _dotted(node) or node.attr)
         return Token(names=(_dotted(node),)) if _dotted(node) else None
 
-    def _attribute_values(self, module: PythonModule, class_name: str, attribute: str) -> list[tuple[ast.expr, ast.AST | None]]:
-        """Collect assignments to ``self.attribute`` in the class and its base classes defined in the same module."""
-        found: list[tuple[ast.expr, ast.AST | None]] = []
-        seen: set[str] = set()
-        pending = [class_name]
+    def _attribute_token(self, module: PythonModule, class_name: str, attribute: str, depth: int) -> Value | None:
+        values = []
+        for value, method, owner_module, owner_class in self._attribute_values(module, class_name, attribute):
+            method_scope = self.function_scope(owner_module, method, owner_class) if method is not None else Scope(owner_class)
+            values.append(self.token(owner_module, value, method_scope, depth + 1))
+        return _combine(values)
+
+    def _instance_class(self, module: PythonModule, owner: ast.Name, scope: Scope) -> tuple[PythonModule, str] | None:
+        """Return the scanned class that a local name was built from, as in ``bot = Bot()``."""
+        for value, _value_scope in self._definitions(module, owner, scope):
+            if isinstance(value, ast.Call) and isinstance(value.func, ast.Name):
+                found = self._class_named(module, value.func.id)
+                if found is not None:
+                    return found
+        return None
+
+    def _class_named(self, module: PythonModule, name: str) -> tuple[PythonModule, str] | None:
+        """Find a class by the name a module uses for it: defined there, or imported from a scanned module."""
+        if name in module.class_nodes:
+            return module, name
+        linked = module.name_links.get(name)
+        if linked is not None:
+            original = module.imported_names[name][2]
+            if original in linked.class_nodes:
+                return linked, original
+        return None
+
+    def _attribute_values(self, module: PythonModule, class_name: str, attribute: str) -> list[tuple[ast.expr, ast.AST | None, PythonModule, str]]:
+        """Collect assignments to ``self.attribute`` in the class and its base classes, in this or other scanned modules."""
+        found: list[tuple[ast.expr, ast.AST | None, PythonModule, str]] = []
+        seen: set[tuple[int, str]] = set()
+        pending = [(module, class_name)]
         while pending:
-            current = pending.pop()
-            if current in seen:
+            current_module, current = pending.pop()
+            if (id(current_module), current) in seen:
                 continue
-            seen.add(current)
-            found += [pair for pair in self.class_assignments(module, current).get(attribute, []) if not _is_empty(pair[0])]
-            pending += module.class_bases.get(current, [])
+            seen.add((id(current_module), current))
+            for value, method in self.class_assignments(current_module, current).get(attribute, []):
+                if not _is_empty(value):
+                    found.append((value, method, current_module, current))
+            for base in current_module.class_bases.get(current, []):
+                located = self._class_named(current_module, base)
+                if located is not None:
+                    pending.append(located)
         return found
 
     # ------------------------------------------------------------ functions
@@ -444,8 +472,9 @@ class Flow:
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in ("self", "cls") and scope.class_name:
             pairs = self._attribute_values(module, scope.class_name, node.attr)
             return [
-                (value, self.function_scope(module, method, scope.class_name) if method is not None else scope.for_class())
-                for value, method in pairs
+                (value, self.function_scope(owner_module, method, owner_class) if method is not None else Scope(owner_class))
+                for value, method, owner_module, owner_class in pairs
+                if owner_module is module
             ]
         definition = module.definition_of(node, scope) if isinstance(node, ast.Attribute) else None
         return [definition] if definition is not None else []

@@ -177,11 +177,15 @@ class PythonModule:
         if found is not None:
             return found
         # The scan root may sit above or inside the package root, so match the longest common suffix.
+        # Of several matches (two folders with an auth.py), the one nearest this module wins.
+        matches = []
         for name, candidate in index.items():
             shorter = min(len(name), len(target))
             if shorter and name[-shorter:] == target[-shorter:]:
-                return candidate
-        return None
+                matches.append((_common_prefix(name, self.name), shorter, candidate))
+        if not matches:
+            return None
+        return max(matches, key=lambda match: (match[0], match[1]))[2]
 
     def locals_of(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, ast.expr]:
         key = id(function)
@@ -470,6 +474,15 @@ class PythonModule:
             node, scope = stack.pop()
             yield node, scope
             stack.extend(self._children(node, scope))
+
+
+def _common_prefix(first: tuple[str, ...], second: tuple[str, ...]) -> int:
+    count = 0
+    for left, right in zip(first, second):
+        if left != right:
+            break
+        count += 1
+    return count
 
 
 def _is_string_expression(node: ast.AST) -> bool:
