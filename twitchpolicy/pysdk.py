@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from twitchpolicy.pyflow import Flow, _assigned_pairs, _dotted
+from twitchpolicy.pyflow import Flow, Token, _assigned_pairs, _dotted
 from twitchpolicy.pyscan import PythonModule, Scope, _call_name
 from twitchpolicy.registry import Registry, Sdk, SdkArgument, SdkAuth, SdkMethod
 from twitchpolicy.sites import APP, USER, CallSite, FileFacts, ScopeRequest, TokenEvidence
@@ -46,7 +46,7 @@ def scan_sdk_calls(modules: list[PythonModule], flow: Flow, registry: Registry, 
             # A module that never imports the SDK may still receive its client object (self.twitch = twitch);
             # there, only receivers named like one of the set-up clients, or naming Twitch, count.
             receivers = None if module in users else targets | {"twitch"}
-            facts[module.path].sites += _method_calls(module, sdk, registry, events, receivers)
+            facts[module.path].sites += _method_calls(module, sdk, registry, flow, events, receivers)
 
 
 def _imports(module: PythonModule, sdk: Sdk) -> bool:
@@ -173,11 +173,13 @@ def _read_scopes(module: PythonModule, node: ast.expr, scope: Scope, scope_names
     return tuple(scopes), complete
 
 
-def _method_calls(module: PythonModule, sdk: Sdk, registry: Registry, events: list[AuthEvent], receivers: set[str] | None) -> list[CallSite]:
+def _method_calls(
+    module: PythonModule, sdk: Sdk, registry: Registry, flow: Flow, events: list[AuthEvent], receivers: set[str] | None
+) -> list[CallSite]:
     client_targets = {event.target for event in events if event.target}
     methods = _method_index(sdk)
     sites = []
-    for node, _scope in module._walk():
+    for node, scope in module._walk():
         if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
             continue
         entry = methods.get(node.func.attr)
@@ -190,7 +192,14 @@ def _method_calls(module: PythonModule, sdk: Sdk, registry: Registry, events: li
         if endpoint is None:
             continue
         related = [event for event in events if event.target == receiver]
-        if related or len(client_targets) <= 1:
+        names: tuple[str, ...] = ()
+        explicit = next((keyword.value for keyword in node.keywords if keyword.arg == "token"), None)
+        if explicit is not None:
+            # TwitchIO methods take token=...: that token is sent, whatever the client was set up with.
+            value = flow.token(module, explicit, scope)
+            token = TokenEvidence(value.kind, value.reason) if isinstance(value, Token) and value.kind and value.reason else None
+            names = value.names if isinstance(value, Token) else ()
+        elif related or len(client_targets) <= 1:
             token = _token(sdk, entry, related or events)
         else:
             # Several SDK objects are set up and this receiver is none of them by name: the kind is unknown.
@@ -207,6 +216,7 @@ def _method_calls(module: PythonModule, sdk: Sdk, registry: Registry, events: li
                 token=token,
                 endpoint=endpoint.id,
                 sdk=sdk.id,
+                token_names=names,
             )
         )
     return sites

@@ -24,6 +24,7 @@ PYTHON_SUFFIXES = (".py", ".pyi")
 TEXT_SUFFIXES = (
     ".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".mts", ".cts", ".go", ".rs", ".java", ".kt", ".kts",
     ".cs", ".php", ".rb", ".lua", ".sh", ".bash", ".ps1", ".swift", ".dart", ".scala", ".c", ".cc", ".cpp", ".h",
+    ".html", ".htm", ".vue", ".svelte",
 )
 EXCLUDED_DIRS = frozenset(
     {".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__", ".mypy_cache",
