@@ -107,3 +107,27 @@ def test_twitchio_forced_user_method_checks_scope(tmp_path: Path) -> None:
     findings, _ = check(tmp_path, source)
     assert [(line, code) for line, code, _message in findings] == [(4, "TP301")]
     assert findings[0][2].startswith("Get Chatters (GET /helix/chat/chatters) needs scope moderator:read:chatters, which the code never requests (requested: chat:read; from authorize URL at ")
+
+
+def test_twitchio_token_argument_mapped_by_config(tmp_path: Path) -> None:
+    source = (
+        "from twitchio.ext import commands\n"
+        "\n"
+        "class Bot(commands.Bot):\n"
+        "    async def purge(self, broadcaster_id, message_id):\n"
+        "        await self._http.delete_chat_messages(token=self.app_token, broadcaster_id=broadcaster_id, moderator_id=broadcaster_id, message_id=message_id)\n"
+    )
+    (tmp_path / "bot.py").write_text(source, encoding="utf-8")
+    registry = load_registry()
+    config = Config(tokens={"self.app_token": "app"})
+    outcome = run_checks(registry, scan_paths([str(tmp_path)], registry=registry), config)
+    assert [(finding.line, finding.code) for finding in outcome.findings] == [(5, "TP201")]
+    assert outcome.findings[0].evidence == "token name self.app_token mapped to app access token in the configuration"
+
+
+def test_html_script_scanned_as_text(tmp_path: Path) -> None:
+    page = '<script>\n  fetch("https://api.twitch.tv/kraken/streams/123");\n</script>\n'
+    (tmp_path / "index.html").write_text(page, encoding="utf-8")
+    registry = load_registry()
+    outcome = run_checks(registry, scan_paths([str(tmp_path)], registry=registry), Config())
+    assert [(finding.line, finding.code) for finding in outcome.findings] == [(2, "TP103")]
