@@ -98,7 +98,7 @@ def _token_findings(site: CallSite, endpoint: Endpoint, token: TokenEvidence | N
     if token.kind == USER and auth.user is None:
         return [UserTokenNotAccepted(args=(endpoint.label, needs, token.reason), **evidence)]
     if token.kind == APP and auth.app is not None and auth.app.limited:
-        return [AppTokenLimited(args=(endpoint.label, auth.app.limited, token.reason), **evidence)]
+        return [AppTokenLimited(args=(endpoint.label, _clause(auth.app.limited), token.reason), **evidence)]
     return []
 
 
@@ -143,3 +143,9 @@ def _missing(requirement: ScopeRequirement, scopes: frozenset[str]) -> str | Non
     if requirement.any_of and not any(scope in scopes for scope in requirement.any_of):
         absent.append(" or ".join(requirement.any_of))
     return " and ".join(absent) if absent else None
+
+
+def _clause(sentence: str) -> str:
+    """Turn a registry note such as "Returns only the total follower count." into a clause."""
+    text = sentence.strip().rstrip(".")
+    return text[:1].lower() + text[1:]

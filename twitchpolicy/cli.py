@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -95,13 +96,22 @@ def check(
     config = replace(config, ignore=config.ignore + ignore)
     registry = _registry(config.policy + policy_files)
     try:
-        result = scan_paths(paths, config.exclude + exclude, registry)
+        result = scan_paths(paths, _config_excludes(config) + exclude, registry)
     except ScanPathError as error:
         _fail(str(error))
     outcome = run_checks(registry, result, config)
     render = render_json if output_format == "json" else render_text
     click.echo(render(outcome.findings, result.files_scanned, outcome.unverified, verbose), nl=False)
     sys.exit(EXIT_FINDINGS if outcome.findings else 0)
+
+
+def _config_excludes(config: Config) -> tuple[str, ...]:
+    """Return the configuration's exclude globs, each also anchored at the configuration file's folder."""
+    if config.path is None:
+        return config.exclude
+    base = os.path.relpath(config.path.parent)
+    anchored = tuple(os.path.normpath(os.path.join(base, pattern)) for pattern in config.exclude if base != ".")
+    return config.exclude + anchored
 
 
 def _config(config_file: str | None, paths: Sequence[str]) -> Config:
@@ -140,7 +150,7 @@ def scopes(
     config = _config(config_file, paths)
     registry = _registry(config.policy + policy_files)
     try:
-        result = scan_paths(paths, config.exclude + exclude, registry)
+        result = scan_paths(paths, _config_excludes(config) + exclude, registry)
     except ScanPathError as error:
         _fail(str(error))
     needs = minimal_scopes(registry, result)

@@ -127,9 +127,15 @@ class _Reader:
         return ConfigError(f"{where}: invalid {self.prefix}{key} value {value!r}: {reason}")
 
     def _line_of(self, key: str) -> int | None:
-        pattern = re.compile(r'^\s*["\']?' + re.escape(key) + r'["\']?\s*=')
+        """Find the line of ``key`` inside this tool's tables, in a plain or an inline-table assignment."""
+        pattern = re.compile(r'(?:^|[{,])\s*["\']?' + re.escape(key) + r'["\']?\s*=')
+        inside = not self.prefix
         for number, line in enumerate(self.lines, start=1):
-            if pattern.match(line):
+            header = re.match(r"^\s*\[+\s*([^\]]+?)\s*\]", line)
+            if header and self.prefix:
+                inside = header.group(1).startswith(self.prefix.rstrip("."))
+                continue
+            if inside and pattern.search(line):
                 return number
         return None
 

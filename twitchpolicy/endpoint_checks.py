@@ -37,6 +37,13 @@ def _replacement_text(registry: Registry, ids: tuple[str, ...]) -> str:
 
 def check_endpoint(registry: Registry, site: CallSite) -> Finding | None:
     """Return the endpoint finding for one call site or URL mention, if any."""
+    if site.endpoint is not None:
+        # An SDK call names its endpoint; only removal can be wrong about it.
+        endpoint = registry.endpoint(site.endpoint)
+        if endpoint is None:
+            return None
+        where = dict(path=site.path, line=site.line, column=site.column, url=endpoint.path, method=endpoint.method, end_line=site.end_line)
+        return _removed_finding(registry, [endpoint], where)
     parsed = parse_twitch_url(site.url)
     if parsed is None or parsed.is_base:
         return None

@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote_plus, urlsplit
 
-from twitchpolicy.pyflow import Flow, Token, bind_arguments
+from twitchpolicy.pyflow import DEVICE_GRANT, Flow, Token, bind_arguments
 from twitchpolicy.pysdk import scan_sdk_calls
-from twitchpolicy.pyscan import PythonModule, Scope, _call_name, _http_call, _urljoin, link_imports
+from twitchpolicy.pyscan import PythonModule, Scope, _call_name, _http_call, _is_parameter, _urljoin, link_imports
 from twitchpolicy.registry import Registry
 from twitchpolicy.sites import CallSite, Fields, FileFacts, ScopeRequest, Secret, TokenEvidence, TokenRequest, mask_secret
 from twitchpolicy.urls import UNKNOWN, parse_twitch_url
@@ -28,7 +28,9 @@ DEVICE_PATH = "/oauth2/device"
 SECRET_VALUE = re.compile(r"(?:oauth:)?[a-z0-9]{30}")
 SECRET_NAME = re.compile(r"secret|token|password|passwd", re.IGNORECASE)
 NOT_SECRET_NAME = re.compile(r"url|uri|endpoint|path|type|name|file|key_id|client_id|header", re.IGNORECASE)
-_MAX_CALLERS = 50
+# Words a generated token would almost never contain, which test data and documentation use.
+PLACEHOLDER_WORDS = re.compile(r"fake|dummy|example|sample|placeholder|changeme|your|xxxx|test")
+_MAX_CALLERS = 1000
 
 
 @dataclass
@@ -53,10 +55,14 @@ def scan_python(modules: list[PythonModule], registry: Registry | None = None) -
 
     calls = [call for module in modules for call in _http_calls(module, consumed)]
     for call in calls:
-        _record_token_request(flow, call, facts[call.module.path])
+        _record_token_request(flow, call, facts)
 
-    wrappers = {id(call.scope.function): call.scope.function for call in calls if call.scope.function is not None}
-    callers = _callers(flow, modules, wrappers) if wrappers else {}
+    callers = _Callers(flow, modules)
+    for call in calls:
+        function = call.scope.function
+        if function is not None and (_needs_caller(call) or _grant_unknown(flow, call)):
+            for bound, at in callers.contexts(function, call.scope):
+                _record_token_request(flow, call, facts, bound, at)
     # Each site is kept with the call node it was read from, so that a project's own wrapper call
     # (self._request("GET", url), read by its literal method) gives way to the expanded wrapper body.
     found: list[tuple[CallSite, int]] = []
@@ -65,13 +71,12 @@ def scan_python(modules: list[PythonModule], registry: Registry | None = None) -
         function = call.scope.function
         own = _site(flow, call.module, call.node, call.scope, consumed)
         sites = []
-        if function is not None and id(function) in callers and (_needs_caller(call) or _token_is_parameter(own, function)):
-            for caller_module, caller, caller_scope in callers[id(function)][:_MAX_CALLERS]:
-                bound = call.scope.with_bindings(bind_arguments(function, caller, caller_module, caller_scope))
-                site = _site(flow, call.module, call.node, bound, consumed, at=(caller_module, caller))
+        if function is not None and (_needs_caller(call) or _incomplete(own, function)):
+            for bound, at in callers.contexts(function, call.scope):
+                site = _site(flow, call.module, call.node, bound, consumed, at=at)
                 if site is not None:
                     sites.append(site)
-                    expanded.add(id(caller))
+                    expanded.add(id(at[1]))
         if not sites and own is not None:
             sites.append(own)
         found += [(site, id(call.node)) for site in sites]
@@ -82,6 +87,7 @@ def scan_python(modules: list[PythonModule], registry: Registry | None = None) -
     for module in modules:
         module_facts = facts[module.path]
         module_facts.sites += module.find_mentions(consumed)
+        module_facts.secrets += _secrets_in_urls(module_facts.sites)
         module_facts.scope_requests += _scope_requests(module_facts.sites)
         module_facts.secrets += find_secrets(module)
         module_facts.reads_refresh_token = reads_refresh_token(module)
@@ -118,20 +124,70 @@ def _token_is_parameter(site: CallSite | None, function: ast.AST) -> bool:
     """Tell whether the call sends a token that its function receives as a parameter."""
     if site is None or site.token is not None or not site.token_names:
         return False
-    return any(isinstance(argument, ast.arg) and argument.arg == site.token_names[0] for argument in ast.walk(function.args))
+    return _is_parameter(function, site.token_names[0])
 
 
-def _callers(flow: Flow, modules: list[PythonModule], wrappers: dict[int, ast.AST]) -> dict[int, list[tuple[PythonModule, ast.Call, Scope]]]:
-    names = {function.name for function in wrappers.values()}
-    found: dict[int, list[tuple[PythonModule, ast.Call, Scope]]] = {}
-    for module in modules:
-        for node, scope in module._walk():
-            if not isinstance(node, ast.Call) or _call_name(node.func) not in names:
-                continue
-            target = flow.resolve_function(module, node, scope)
-            if target is not None and id(target[1]) in wrappers:
-                found.setdefault(id(target[1]), []).append((module, node, scope))
-    return found
+class _Callers:
+    """Find the calls of scanned functions across modules, to read a wrapper's body once per caller."""
+
+    def __init__(self, flow: Flow, modules: list[PythonModule]):
+        self.flow = flow
+        self.by_name: dict[str, list[tuple[PythonModule, ast.Call, Scope]]] = {}
+        for module in modules:
+            for node, scope in module._walk():
+                if isinstance(node, ast.Call):
+                    name = _call_name(node.func)
+                    if name is not None:
+                        self.by_name.setdefault(name, []).append((module, node, scope))
+        self._found: dict[int, list[tuple[PythonModule, ast.Call, Scope]]] = {}
+
+    def of(self, function: ast.AST) -> list[tuple[PythonModule, ast.Call, Scope]]:
+        key = id(function)
+        if key not in self._found:
+            found = []
+            for module, node, scope in self.by_name.get(function.name, ()):
+                target = self.flow.resolve_function(module, node, scope)
+                if target is not None and target[1] is function:
+                    found.append((module, node, scope))
+            self._found[key] = found[:_MAX_CALLERS]
+        return self._found[key]
+
+    def contexts(self, function: ast.AST, scope: Scope, depth: int = 0) -> list[tuple[Scope, tuple[PythonModule, ast.Call]]]:
+        """Return ``scope`` bound to each caller's arguments, with the place to report.
+
+        When a caller passes on parameters of its own function (a wrapper of a wrapper), that
+        function's callers are used instead, up to three levels, and the outermost caller is the place.
+        """
+        found = []
+        for module, node, caller_scope in self.of(function):
+            outer = caller_scope.function
+            deeper = []
+            if depth < 2 and outer is not None and _passes_parameters(node, outer):
+                for outer_scope, outer_place in self.contexts(outer, caller_scope, depth + 1):
+                    deeper.append((scope.with_bindings(bind_arguments(function, node, module, outer_scope)), outer_place))
+            found += deeper or [(scope.with_bindings(bind_arguments(function, node, module, caller_scope)), (module, node))]
+        return found
+
+
+def _passes_parameters(call: ast.Call, function: ast.AST) -> bool:
+    """Tell whether a call's arguments use parameters of the function it sits in."""
+    arguments = list(call.args) + [keyword.value for keyword in call.keywords]
+    names = {node.id for argument in arguments for node in ast.walk(argument) if isinstance(node, ast.Name)}
+    return any(_is_parameter(function, name) for name in names)
+
+
+def _incomplete(site: CallSite | None, function: ast.AST) -> bool:
+    """Tell whether the call's token or EventSub transport comes from its function's parameters."""
+    if _token_is_parameter(site, function):
+        return True
+    if site is None or site.body is None or "transport" not in site.body.values:
+        return False
+    return not isinstance(site.body.get("transport"), Fields)
+
+
+def _grant_unknown(flow: Flow, call: _HttpCall) -> bool:
+    request = flow.token_requests.get(id(call.node))
+    return request is not None and request[0] is None
 
 
 def _site(flow: Flow, module: PythonModule, node: ast.Call, scope: Scope, consumed: set[int], at: tuple[PythonModule, ast.Call] | None = None) -> CallSite | None:
@@ -152,15 +208,23 @@ def _site(flow: Flow, module: PythonModule, node: ast.Call, scope: Scope, consum
     query = _query(flow, module, url, keywords.get("params"), scope)
     body = _body(flow, module, keywords, scope)
     headers, header_nodes = _headers(flow, module, client, keywords.get("headers"), scope)
+    if "auth" in keywords and headers is not None:
+        # requests and httpx auth= objects (and aiohttp BasicAuth) may add any header, Authorization included.
+        headers = Fields(headers.values, complete=False)
     token_value = None
     for name, (value_module, value_node, value_scope) in header_nodes.items():
         if name == "authorization":
             token_value = flow.token(value_module, value_node, value_scope)
     if token_value is None:
         token_value = _token_in_parameters(flow, module, keywords, scope)
+    place_module, place = at if at is not None else (module, node)
+    annotated = flow.annotation(place_module, place)
+    if annotated is not None and (not isinstance(token_value, Token) or token_value.kind is None):
+        # A token=app|user comment on the call's own lines sets the kind the analysis could not see.
+        names = token_value.names if isinstance(token_value, Token) else ()
+        token_value = Token(annotated, f"token annotated as {annotated} access token at {place_module.path}:{place.lineno}", names)
     evidence, names = _evidence(token_value)
     credentials = tuple(name for name in CREDENTIAL_NAMES if _has(query, name) or _has(body, name))
-    place_module, place = at if at is not None else (module, node)
     return CallSite(
         place_module.path,
         place.lineno,
@@ -260,16 +324,24 @@ def _evidence(value) -> tuple[TokenEvidence | None, tuple[str, ...]]:
     return TokenEvidence(value.kind, value.reason, value.scopes), value.names
 
 
-def _record_token_request(flow: Flow, call: _HttpCall, facts: FileFacts) -> None:
-    """Remember requests to the OAuth token endpoint and their grant, for the tokens read from their responses."""
-    if call.url is None:
+def _record_token_request(
+    flow: Flow, call: _HttpCall, facts: dict[str, FileFacts], scope: Scope | None = None, at: tuple[PythonModule, ast.Call] | None = None
+) -> None:
+    """Remember requests to the OAuth token endpoint and their grant, for the tokens read from their responses.
+
+    With ``scope`` and ``at``, the call sits in a wrapper function and is read with the
+    arguments of the caller ``at``; the caller's call then stands for the request.
+    """
+    module, node = call.module, call.node
+    scope = scope or call.scope
+    url = module.evaluate(_http_call(node, module, scope, set())[1], scope, set()) if at is not None else call.url
+    if url is None:
         return
-    parsed = parse_twitch_url(call.url)
+    parsed = parse_twitch_url(url)
     if parsed is None or parsed.api != "oauth" or parsed.path != TOKEN_PATH:
         return
-    module, node, scope = call.module, call.node, call.scope
     keywords = {keyword.arg: keyword.value for keyword in node.keywords if keyword.arg}
-    fields = [_query(flow, module, call.url, keywords.get("params"), scope), _body(flow, module, keywords, scope)]
+    fields = [_query(flow, module, url, keywords.get("params"), scope), _body(flow, module, keywords, scope)]
     grant = None
     scopes: list[str] = []
     for read in fields:
@@ -281,13 +353,17 @@ def _record_token_request(flow: Flow, call: _HttpCall, facts: FileFacts) -> None
         for name in ("scope", "scopes"):
             if isinstance(read.get(name), str):
                 scopes += split_scopes(read.get(name))[0]
-    where = f"{module.path}:{node.lineno}"
-    flow.token_requests[id(node)] = (grant, where)
-    column = module.column(node)
-    facts.token_requests.append(TokenRequest(module.path, node.lineno, column, grant))
-    if scopes:
-        source = f"{grant} request" if grant else "token request"
-        facts.scope_requests.append(ScopeRequest(module.path, node.lineno, column, tuple(scopes), source, grant))
+    place_module, place = at if at is not None else (module, node)
+    flow.token_requests[id(place)] = (grant, f"{place_module.path}:{place.lineno}")
+    column = place_module.column(place)
+    place_facts = facts[place_module.path]
+    place_facts.token_requests.append(TokenRequest(place_module.path, place.lineno, column, grant))
+    # A refresh may narrow the scopes the user granted earlier, so only client_credentials (for TP305)
+    # and device code polls, which repeat the device request's scopes, are recorded.
+    if scopes and grant in ("client_credentials", DEVICE_GRANT):
+        source = "client_credentials request" if grant == "client_credentials" else "device code request"
+        request = ScopeRequest(place_module.path, place.lineno, column, tuple(scopes), source, grant, end_line=place.end_lineno or place.lineno)
+        place_facts.scope_requests.append(request)
 
 
 def split_scopes(text: str) -> tuple[list[str], bool]:
@@ -314,12 +390,12 @@ def _scope_requests(sites: list[CallSite]) -> list[ScopeRequest]:
         value = values.get(name) or values.get("scope")
         if not isinstance(value, str):
             continue
-        scopes, complete = split_scopes(value.replace("\x00", UNKNOWN))
+        scopes, complete = split_scopes(value)
         source = "authorize URL" if parsed.path == AUTHORIZE_PATH else "device code request"
         grant = None
         if parsed.path == AUTHORIZE_PATH:
             grant = "implicit" if values.get("response_type") == "token" else "authorization_code"
-        requests.append(ScopeRequest(site.path, site.line, site.column, tuple(scopes), source, grant, complete))
+        requests.append(ScopeRequest(site.path, site.line, site.column, tuple(scopes), source, grant, complete, site.end_line))
     return requests
 
 
@@ -346,6 +422,19 @@ def find_secrets(module: PythonModule) -> list[Secret]:
     return found
 
 
+def _secrets_in_urls(sites: list[CallSite]) -> list[Secret]:
+    """Find tokens and secrets written into a URL's query string, such as ``?access_token=...``."""
+    found = []
+    for site in sites:
+        if "?" not in site.url:
+            continue
+        for name, value in parse_qsl(site.url.split("?", 1)[1].split("#")[0]):
+            if name in CREDENTIAL_NAMES and _looks_secret(value):
+                kind = "client secret" if "secret" in name else "access token"
+                found.append(Secret(site.path, site.line, site.column, name, kind, mask_secret(value)))
+    return found
+
+
 def _secret_literal(name: str, value: ast.expr) -> str | None:
     if not isinstance(value, ast.Constant) or not isinstance(value.value, str):
         return None
@@ -365,6 +454,8 @@ def _looks_secret(text: str) -> bool:
     if not SECRET_VALUE.fullmatch(text):
         return False
     body = text.removeprefix("oauth:")
+    if PLACEHOLDER_WORDS.search(body):
+        return False
     # A real token mixes letters and digits; "abcdefghijklmnopqrstuvwxyzabcd" or a run of zeros is a placeholder.
     return any(character.isdigit() for character in body) and any(character.isalpha() for character in body) and len(set(body)) > 8
 
@@ -380,7 +471,12 @@ def reads_refresh_token(module: PythonModule) -> bool:
                 return True
         elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load) and node.attr == "refresh_token":
             return True
-        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and "refresh" in node.id.lower():
-            return True
+        elif isinstance(node, ast.Assign) and isinstance(node.value, (ast.Call, ast.Await)):
+            # token, refresh_token = await authenticator.authenticate(): an SDK hands the refresh token back.
+            for target in node.targets:
+                if isinstance(target, (ast.Tuple, ast.List)) and any(
+                    isinstance(element, ast.Name) and "refresh" in element.id.lower() for element in target.elts
+                ):
+                    return True
     return False
 

@@ -83,6 +83,7 @@ class Flow:
         self._annotations: dict[int, dict[int, str]] = {}
         self._steps = 0
         self._field_steps = 0
+        self._item_stores: dict[int, dict[tuple[str, str], list[tuple[ast.expr, ast.AST | None]]]] = {}
 
     # ------------------------------------------------------------ indexes
 
@@ -180,10 +181,19 @@ class Flow:
             if environment is not None:
                 return Token(names=(f"env:{environment}",))
             key = node.slice.value if isinstance(node.slice, ast.Constant) else None
+            if isinstance(key, int) and isinstance(node.value, (ast.Call, ast.Await)):
+                return self._returned_element(module, node.value, key, scope, depth)
+            stored = self._stored_items(module, node, scope, depth)
+            if stored is not None:
+                return stored
             return _read_key(self.token(module, node.value, scope, depth + 1), key)
         if isinstance(node, ast.Name):
             return self._token_of_name(module, node.id, scope, depth)
         if isinstance(node, ast.Attribute):
+            if node.attr in ("content", "text", "body"):
+                inner = self.token(module, node.value, scope, depth + 1)
+                if isinstance(inner, Response):
+                    return inner
             return self._token_of_attribute(module, node, scope, depth)
         if isinstance(node, ast.JoinedStr):
             return _first_token(self.token(module, part.value, scope, depth + 1) for part in node.values if isinstance(part, ast.FormattedValue))
@@ -196,6 +206,43 @@ class Flow:
             return _combine([self.token(module, node.body, scope, depth + 1), self.token(module, node.orelse, scope, depth + 1)])
         return None
 
+    def _returned_element(self, module: PythonModule, node: ast.expr, index: int, scope: Scope, depth: int) -> Value | None:
+        """Follow element ``index`` of the tuple that a scanned function returns."""
+        while isinstance(node, ast.Await):
+            node = node.value
+        if not isinstance(node, ast.Call):
+            return None
+        request = self.token_requests.get(id(node))
+        if request is not None:
+            # A wrapper that sends the token request returns (status, body) or similar; the body is in there.
+            return Response(*request)
+        values = []
+        for callee, returned, callee_scope in self.returns_of(module, node, scope):
+            if isinstance(returned, ast.Tuple) and index < len(returned.elts):
+                values.append(self.token(callee, returned.elts[index], callee_scope, depth + 1))
+        return _combine(values)
+
+    def _stored_items(self, module: PythonModule, node: ast.Subscript, scope: Scope, depth: int) -> Value | None:
+        """Follow ``cache["token"]`` to the values stored with ``cache["token"] = ...`` anywhere in the module."""
+        if not isinstance(node.slice, ast.Constant):
+            return None
+        stores = self._item_stores.get(id(module))
+        if stores is None:
+            stores = {}
+            for function, stored in _nodes_with_function(module.tree):
+                if not isinstance(stored, ast.Assign):
+                    continue
+                for item in stored.targets:
+                    if isinstance(item, ast.Subscript) and isinstance(item.slice, ast.Constant):
+                        key = (ast.dump(item.value), repr(item.slice.value))
+                        stores.setdefault(key, []).append((stored.value, function))
+            self._item_stores[id(module)] = stores
+        values = []
+        for value, function in stores.get((ast.dump(node.value), repr(node.slice.value)), []):
+            stored_scope = self.function_scope(module, function, _class_of(module, function)) if function is not None else Scope()
+            values.append(self.token(module, value, stored_scope, depth + 1))
+        return _combine(values) if values else None
+
     def _token_of_call(self, module: PythonModule, node: ast.Call, scope: Scope, depth: int) -> Value | None:
         request = self.token_requests.get(id(node))
         if request is not None:
@@ -204,13 +251,20 @@ class Flow:
         environment = _environment_name(node)
         if environment is not None:
             return Token(names=(f"env:{environment}",))
+        if _call_name(func) in ("loads", "load") and node.args:
+            # json.loads(response.text) and json.loads(response.content.decode()) parse the response body.
+            inner = self.token(module, node.args[0], scope, depth + 1)
+            return inner if isinstance(inner, Response) else None
         if isinstance(func, ast.Attribute):
-            if func.attr == "json":
+            if func.attr in ("json", "decode", "read", "text"):
                 inner = self.token(module, func.value, scope, depth + 1)
                 return inner if isinstance(inner, Response) else None
             if func.attr == "get" and node.args and isinstance(node.args[0], ast.Constant):
                 return _read_key(self.token(module, func.value, scope, depth + 1), node.args[0].value)
-            if func.attr in ("strip", "format", "removeprefix", "replace", "lower"):
+            if func.attr == "format":
+                arguments = list(node.args) + [keyword.value for keyword in node.keywords]
+                return _first_token(self.token(module, argument, scope, depth + 1) for argument in arguments)
+            if func.attr in ("strip", "removeprefix", "replace", "lower"):
                 return self.token(module, func.value, scope, depth + 1)
         values = [self.token(callee, ret, callee_scope, depth + 1) for callee, ret, callee_scope in self.returns_of(module, node, scope)]
         return _combine(values)
@@ -243,34 +297,62 @@ class Flow:
         owner = node.value
         if isinstance(owner, ast.Name) and owner.id in ("self", "cls") and scope.class_name is not None:
             label = f"self.{node.attr}"
-            assigned = self._attribute_values(module, scope.class_name, node.attr)
-            if not assigned:
-                return Token(names=(label,))
-            values = []
-            for value, method in assigned:
-                method_scope = self.function_scope(module, method, scope.class_name) if method is not None else scope.for_class()
-                values.append(self.token(module, value, method_scope, depth + 1))
-            return _named(_combine(values), label)
+            return _named(self._attribute_token(module, scope.class_name, node.attr, depth), label)
         if isinstance(owner, ast.Name):
             linked = module.links.get("module:" + owner.id)
             if linked is not None:
                 values = self.module_assignments(linked).get(node.attr)
                 if values:
                     return _named(_combine(self.token(linked, value, Scope(), depth + 1) for value in _meaningful(values)), node.attr)
+            instance = self._instance_class(module, owner, scope)
+            if instance is not None:
+                return _named(self._attribute_token(instance[0], instance[1], node.attr, depth), _dotted(node) or node.attr)
         return Token(names=(_dotted(node),)) if _dotted(node) else None
 
-    def _attribute_values(self, module: PythonModule, class_name: str, attribute: str) -> list[tuple[ast.expr, ast.AST | None]]:
-        """Collect assignments to ``self.attribute`` in the class and its base classes defined in the same module."""
-        found: list[tuple[ast.expr, ast.AST | None]] = []
-        seen: set[str] = set()
-        pending = [class_name]
+    def _attribute_token(self, module: PythonModule, class_name: str, attribute: str, depth: int) -> Value | None:
+        values = []
+        for value, method, owner_module, owner_class in self._attribute_values(module, class_name, attribute):
+            method_scope = self.function_scope(owner_module, method, owner_class) if method is not None else Scope(owner_class)
+            values.append(self.token(owner_module, value, method_scope, depth + 1))
+        return _combine(values)
+
+    def _instance_class(self, module: PythonModule, owner: ast.Name, scope: Scope) -> tuple[PythonModule, str] | None:
+        """Return the scanned class that a local name was built from, as in ``bot = Bot()``."""
+        for value, _value_scope in self._definitions(module, owner, scope):
+            if isinstance(value, ast.Call) and isinstance(value.func, ast.Name):
+                found = self._class_named(module, value.func.id)
+                if found is not None:
+                    return found
+        return None
+
+    def _class_named(self, module: PythonModule, name: str) -> tuple[PythonModule, str] | None:
+        """Find a class by the name a module uses for it: defined there, or imported from a scanned module."""
+        if name in module.class_nodes:
+            return module, name
+        linked = module.name_links.get(name)
+        if linked is not None:
+            original = module.imported_names[name][2]
+            if original in linked.class_nodes:
+                return linked, original
+        return None
+
+    def _attribute_values(self, module: PythonModule, class_name: str, attribute: str) -> list[tuple[ast.expr, ast.AST | None, PythonModule, str]]:
+        """Collect assignments to ``self.attribute`` in the class and its base classes, in this or other scanned modules."""
+        found: list[tuple[ast.expr, ast.AST | None, PythonModule, str]] = []
+        seen: set[tuple[int, str]] = set()
+        pending = [(module, class_name)]
         while pending:
-            current = pending.pop()
-            if current in seen:
+            current_module, current = pending.pop()
+            if (id(current_module), current) in seen:
                 continue
-            seen.add(current)
-            found += [pair for pair in self.class_assignments(module, current).get(attribute, []) if not _is_empty(pair[0])]
-            pending += module.class_bases.get(current, [])
+            seen.add((id(current_module), current))
+            for value, method in self.class_assignments(current_module, current).get(attribute, []):
+                if not _is_empty(value):
+                    found.append((value, method, current_module, current))
+            for base in current_module.class_bases.get(current, []):
+                located = self._class_named(current_module, base)
+                if located is not None:
+                    pending.append(located)
         return found
 
     # ------------------------------------------------------------ functions
@@ -390,8 +472,9 @@ class Flow:
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in ("self", "cls") and scope.class_name:
             pairs = self._attribute_values(module, scope.class_name, node.attr)
             return [
-                (value, self.function_scope(module, method, scope.class_name) if method is not None else scope.for_class())
-                for value, method in pairs
+                (value, self.function_scope(owner_module, method, owner_class) if method is not None else Scope(owner_class))
+                for value, method, owner_module, owner_class in pairs
+                if owner_module is module
             ]
         definition = module.definition_of(node, scope) if isinstance(node, ast.Attribute) else None
         return [definition] if definition is not None else []
@@ -399,7 +482,9 @@ class Flow:
     def _with_mutations(self, module: PythonModule, node: ast.expr, scope: Scope, result: tuple[Fields, dict], depth: int) -> tuple[Fields, dict]:
         """Add ``name["key"] = value`` and ``name.update({...})`` made to the same dict in the same function or class."""
         target = ast.dump(node)
-        region = scope.function if scope.function is not None and isinstance(node, ast.Name) else None
+        region = None
+        if scope.function is not None and isinstance(node, ast.Name) and node.id in self.assignments_in(scope.function):
+            region = scope.function
         if region is None and isinstance(node, ast.Attribute) and scope.class_name:
             region = module.class_nodes.get(scope.class_name)
         if region is None:
@@ -570,6 +655,11 @@ def _bound_names(node: ast.AST) -> Iterator[tuple[str, ast.expr]]:
             for element, element_value in zip(target.elts, value.elts):
                 if isinstance(element, ast.Name):
                     yield element.id, element_value
+        elif isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Call, ast.Await)):
+            # status, body = await post(...): each name gets one element of what the call returns.
+            for index, element in enumerate(target.elts):
+                if isinstance(element, ast.Name):
+                    yield element.id, ast.copy_location(ast.Subscript(value=value, slice=ast.Constant(index), ctx=ast.Load()), value)
 
 
 def _mutations(region: ast.AST, target: str) -> Iterator[tuple[str, ast.expr, ast.AST | None]]:
@@ -583,6 +673,10 @@ def _mutations(region: ast.AST, target: str) -> Iterator[tuple[str, ast.expr, as
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "update" and len(node.args) == 1:
             if ast.dump(node.func.value) == target:
                 yield "update", node.args[0], method
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Attribute):
+            # session.headers = {...} replaces a client's default headers.
+            if ast.dump(node.targets[0], annotate_fields=True).replace("ctx=Store()", "ctx=Load()") == target:
+                yield "update", node.value, method
 
 
 def _nodes_with_function(region: ast.AST) -> Iterator[tuple[ast.AST | None, ast.AST]]:

@@ -29,6 +29,8 @@ HTTP_KEYWORDS = frozenset({"headers", "params", "json", "data", "timeout", "auth
 WEBHOOK_TOPIC_KEY = "hub.topic"
 _MAX_DEPTH = 20
 _STRING_NODES = (ast.Constant, ast.JoinedStr, ast.BinOp)
+# str methods that take and return plain strings, applied when the receiver and arguments resolve.
+_STRING_METHODS = frozenset({"replace", "strip", "lstrip", "rstrip", "lower", "upper", "removeprefix", "removesuffix"})
 
 
 def module_name(path: str) -> tuple[str, ...]:
@@ -175,11 +177,15 @@ class PythonModule:
         if found is not None:
             return found
         # The scan root may sit above or inside the package root, so match the longest common suffix.
+        # Of several matches (two folders with an auth.py), the one nearest this module wins.
+        matches = []
         for name, candidate in index.items():
             shorter = min(len(name), len(target))
             if shorter and name[-shorter:] == target[-shorter:]:
-                return candidate
-        return None
+                matches.append((_common_prefix(name, self.name), shorter, candidate))
+        if not matches:
+            return None
+        return max(matches, key=lambda match: (match[0], match[1]))[2]
 
     def locals_of(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, ast.expr]:
         key = id(function)
@@ -240,6 +246,8 @@ class PythonModule:
             if separator is None or items is None:
                 return None
             return separator.join(self._argument_text(item, scope, consumed, depth) for item in items)
+        if isinstance(func, ast.Attribute) and func.attr in _STRING_METHODS:
+            return self._string_method(node, scope, consumed, depth)
         name = _call_name(func)
         if name == "urlencode" and node.args:
             return self._urlencode(node.args[0], scope, consumed, depth)
@@ -248,6 +256,21 @@ class PythonModule:
             tail = self.evaluate(node.args[1], scope, consumed, depth + 1)
             return None if base is None or tail is None else _urljoin(base, tail)
         return None
+
+    def _string_method(self, node: ast.Call, scope: Scope, consumed: set[int], depth: int) -> str | None:
+        """Apply ``replace``, ``strip``, ``lower`` and similar methods whose arguments resolve."""
+        func = node.func
+        receiver = self.evaluate(func.value, scope, consumed, depth + 1)
+        if receiver is None:
+            return None
+        arguments = [self.evaluate(argument, scope, consumed, depth + 1) for argument in node.args]
+        if any(argument is None for argument in arguments) or node.keywords:
+            return UNKNOWN
+        try:
+            result = getattr(receiver, func.attr)(*arguments)
+        except (TypeError, ValueError):
+            return UNKNOWN
+        return result if isinstance(result, str) else None
 
     def _sequence(self, node: ast.expr, scope: Scope, depth: int) -> list[ast.expr] | None:
         """Return the items of a list or tuple literal, directly or through a name."""
@@ -349,10 +372,16 @@ class PythonModule:
         bound = scope.bindings.get(name)
         if bound is not None:
             module, argument, caller_scope = bound
-            return module.evaluate(argument, caller_scope, consumed, depth + 1)
+            result = module.evaluate(argument, caller_scope, consumed, depth + 1)
+            if result is not None:
+                consumed.add(id(argument))
+            return result
         value = scope.local.get(name)
         if value is not None:
             return self._evaluate_definition(value, scope, consumed, depth)
+        if scope.function is not None and _is_parameter(scope.function, name):
+            # An unbound parameter is unknown, even when a module constant has the same name.
+            return None
         if name in self.constants:
             return self._evaluate_definition(self.constants[name], Scope(), consumed, depth)
         module = self.links.get(name)
@@ -410,13 +439,13 @@ class PythonModule:
         stack: list[tuple[ast.AST, Scope]] = [(self.tree, Scope())]
         while stack:
             node, scope = stack.pop()
-            if isinstance(node, _STRING_NODES) and id(node) not in self.string_statements:
+            if _is_string_expression(node) and id(node) not in self.string_statements:
                 url = self.evaluate(node, scope, set())
                 if url is not None:
                     parsed = parse_twitch_url(url)
                     if id(node) not in consumed and parsed is not None and parsed.host is not None and not parsed.is_base:
                         kind = "webhook-topic" if id(node) in self.webhook_topics else "mention"
-                        sites.append(CallSite(self.path, node.lineno, self.column(node), url, None, kind))
+                        sites.append(CallSite(self.path, node.lineno, self.column(node), url, None, kind, end_line=node.end_lineno or node.lineno))
                     continue
             stack.extend(self._children(node, scope))
         return sites
@@ -445,6 +474,22 @@ class PythonModule:
             node, scope = stack.pop()
             yield node, scope
             stack.extend(self._children(node, scope))
+
+
+def _common_prefix(first: tuple[str, ...], second: tuple[str, ...]) -> int:
+    count = 0
+    for left, right in zip(first, second):
+        if left != right:
+            break
+        count += 1
+    return count
+
+
+def _is_string_expression(node: ast.AST) -> bool:
+    """Tell whether a node builds a string: a literal, an f-string, ``+`` or ``%``, or ``"...".format(...)``."""
+    if isinstance(node, _STRING_NODES):
+        return True
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format" and isinstance(node.func.value, (ast.Constant, ast.JoinedStr))
 
 
 def link_imports(modules: list[PythonModule]) -> None:
@@ -494,6 +539,13 @@ def _class_attributes(class_node: ast.ClassDef) -> dict[str, ast.expr]:
         if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self":
             attributes.setdefault(target.attr, value)
     return attributes
+
+
+def _is_parameter(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
+    arguments = function.args
+    every = arguments.posonlyargs + arguments.args + arguments.kwonlyargs
+    every += [argument for argument in (arguments.vararg, arguments.kwarg) if argument is not None]
+    return any(argument.arg == name for argument in every)
 
 
 def _store_names(target: ast.AST) -> Iterator[str]:
@@ -604,9 +656,10 @@ def _http_call(node: ast.Call, module: PythonModule, scope: Scope, consumed: set
             return _method_value(module, keywords["method"], scope, consumed), url
         has_data = len(node.args) > 1 or "data" in keywords
         return ("POST" if has_data else "GET"), url
-    if len(node.args) >= 2 and isinstance(node.args[0], ast.Constant) and node.args[0].value in HTTP_METHODS[:5]:
-        # A project's own wrapper called like requests.request: self._request("POST", url).
-        return node.args[0].value, node.args[1]
+    first = node.args[0] if node.args else None
+    if len(node.args) >= 2 and isinstance(first, ast.Constant) and isinstance(first.value, str) and first.value.upper() in HTTP_METHODS[:5]:
+        # A project's own wrapper called like requests.request: self._request("POST", url) or ("get", path).
+        return first.value.upper(), node.args[1]
     return None, None
 
 

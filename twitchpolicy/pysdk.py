@@ -12,9 +12,9 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from twitchpolicy.pyflow import Flow, _assigned_pairs, _dotted
+from twitchpolicy.pyflow import Flow, Token, _assigned_pairs, _dotted
 from twitchpolicy.pyscan import PythonModule, Scope, _call_name
-from twitchpolicy.registry import Registry, Sdk, SdkArgument, SdkAuth
+from twitchpolicy.registry import Registry, Sdk, SdkArgument, SdkAuth, SdkMethod
 from twitchpolicy.sites import APP, USER, CallSite, FileFacts, ScopeRequest, TokenEvidence
 
 
@@ -41,8 +41,12 @@ def scan_sdk_calls(modules: list[PythonModule], flow: Flow, registry: Registry, 
         events: list[AuthEvent] = []
         for module in users:
             events += _auth_events(module, sdk, scope_names, facts[module.path])
-        for module in users:
-            facts[module.path].sites += _method_calls(module, sdk, registry, events)
+        targets = {event.target.rsplit(".", 1)[-1] for event in events if event.target}
+        for module in modules:
+            # A module that never imports the SDK may still receive its client object (self.twitch = twitch);
+            # there, only receivers named like one of the set-up clients, or naming Twitch, count.
+            receivers = None if module in users else targets | {"twitch"}
+            facts[module.path].sites += _method_calls(module, sdk, registry, flow, events, receivers)
 
 
 def _imports(module: PythonModule, sdk: Sdk) -> bool:
@@ -62,8 +66,8 @@ def _scope_names(registry: Registry) -> dict[str, str]:
 
 
 def _auth_events(module: PythonModule, sdk: Sdk, scope_names: dict[str, str], facts: FileFacts) -> list[AuthEvent]:
-    constructors = {auth.name: auth for auth in sdk.auth if auth.call == "constructor"}
-    methods = {auth.name: auth for auth in sdk.auth if auth.call == "method"}
+    constructors = _unambiguous(auth for auth in sdk.auth if auth.call == "constructor")
+    methods = _unambiguous(auth for auth in sdk.auth if auth.call == "method")
     events = []
     for node, scope in module._walk():
         for target, value in _assigned_pairs(node):
@@ -85,6 +89,36 @@ def _auth_events(module: PythonModule, sdk: Sdk, scope_names: dict[str, str], fa
             if event is not None:
                 events.append(event)
     return events
+
+
+def _unambiguous(entries) -> dict[str, SdkAuth]:
+    """Index auth entries by name, leaving out names that give different token kinds in different SDK versions.
+
+    TwitchIO's ``Client`` takes a user access token in 2.x and fetches an app access token in 3.x, so a
+    ``Client(...)`` call alone does not tell the kind.
+    """
+    by_name: dict[str, list[SdkAuth]] = {}
+    for auth in entries:
+        by_name.setdefault(auth.name, []).append(auth)
+    return {name: found[0] for name, found in by_name.items() if len({auth.token for auth in found}) == 1}
+
+
+def _method_index(sdk: Sdk) -> dict[str, SdkMethod]:
+    """Index methods by the name a call site shows: ``get_users`` for ``get_users`` and ``TwitchHTTP.get_users``.
+
+    A name that maps to different endpoints on different classes is left out, because the call site
+    does not show the class.
+    """
+    by_name: dict[str, list[SdkMethod]] = {}
+    for key, method in sdk.methods.items():
+        by_name.setdefault(key.rsplit(".", 1)[-1] if sdk.language == "python" else key, []).append(method)
+    index = {}
+    for name, found in by_name.items():
+        if len({method.endpoint for method in found}) == 1:
+            tokens = {method.token for method in found}
+            chosen = found[0]
+            index[name] = chosen if len(tokens) == 1 else SdkMethod(chosen.name, chosen.endpoint, None, chosen.note)
+    return index
 
 
 def _event(
@@ -139,23 +173,37 @@ def _read_scopes(module: PythonModule, node: ast.expr, scope: Scope, scope_names
     return tuple(scopes), complete
 
 
-def _method_calls(module: PythonModule, sdk: Sdk, registry: Registry, events: list[AuthEvent]) -> list[CallSite]:
+def _method_calls(
+    module: PythonModule, sdk: Sdk, registry: Registry, flow: Flow, events: list[AuthEvent], receivers: set[str] | None
+) -> list[CallSite]:
     client_targets = {event.target for event in events if event.target}
+    methods = _method_index(sdk)
     sites = []
-    for node, _scope in module._walk():
+    for node, scope in module._walk():
         if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
             continue
-        entry = sdk.methods.get(node.func.attr)
+        entry = methods.get(node.func.attr)
         if entry is None:
             continue
         receiver = _dotted(node.func.value) or ""
-        if client_targets and receiver not in client_targets and len(client_targets) > 1:
+        if receivers is not None and not (_receiver_words(receiver) & receivers):
             continue
         endpoint = registry.endpoint(entry.endpoint)
         if endpoint is None:
             continue
-        related = [event for event in events if event.target == receiver] or (events if len(client_targets) <= 1 else [])
-        token = _token(sdk, entry.token, related)
+        related = [event for event in events if event.target == receiver]
+        names: tuple[str, ...] = ()
+        explicit = next((keyword.value for keyword in node.keywords if keyword.arg == "token"), None)
+        if explicit is not None:
+            # TwitchIO methods take token=...: that token is sent, whatever the client was set up with.
+            value = flow.token(module, explicit, scope)
+            token = TokenEvidence(value.kind, value.reason) if isinstance(value, Token) and value.kind and value.reason else None
+            names = value.names if isinstance(value, Token) else ()
+        elif related or len(client_targets) <= 1:
+            token = _token(sdk, entry, related or events)
+        else:
+            # Several SDK objects are set up and this receiver is none of them by name: the kind is unknown.
+            token = None
         sites.append(
             CallSite(
                 module.path,
@@ -168,17 +216,21 @@ def _method_calls(module: PythonModule, sdk: Sdk, registry: Registry, events: li
                 token=token,
                 endpoint=endpoint.id,
                 sdk=sdk.id,
+                token_names=names,
             )
         )
     return sites
 
 
-def _token(sdk: Sdk, forced: str | None, events: list[AuthEvent]) -> TokenEvidence | None:
+def _token(sdk: Sdk, method: SdkMethod, events: list[AuthEvent]) -> TokenEvidence | None:
     """Decide which token the SDK sends for a method, from the object's set-up and what the method forces."""
+    forced = method.token
     users = [event for event in events if event.kind == USER and event.target]
     apps = [event for event in events if event.kind == APP]
     if forced == APP:
         return _evidence(APP, apps[0], sdk) if apps else None
+    if forced == USER and not events:
+        return TokenEvidence(USER, f"{sdk.name} always sends a user access token for {method.name}")
     if users:
         scopes = None
         if all(event.scopes is not None for event in users):
@@ -194,3 +246,9 @@ def _evidence(kind: str, event: AuthEvent, sdk: Sdk) -> TokenEvidence:
     if kind == APP:
         return TokenEvidence(APP, f"app access token from {event.label} at {event.where}, and no user authentication is set up")
     return TokenEvidence(kind, f"{event.label} at {event.where}")
+
+
+def _receiver_words(receiver: str) -> set[str]:
+    """Return the last name of a receiver and its lower-case words: ``self.twitch_api`` gives twitch_api, twitch, api."""
+    last = receiver.rsplit(".", 1)[-1]
+    return {last} | {word for word in last.lower().split("_") if word}

@@ -173,7 +173,7 @@ class AppTokenLimited(Finding):
     severity = "warning"
     summary = "An app access token sent to an endpoint that then returns only part of its data."
     fix = "Send a user access token with the scope the message names if the code needs the full response."
-    template = "%s with an app access token returns %s (%s)"
+    template = "%s with an app access token %s (%s)"
     rationale = "Get Channel Followers, for example, answers an app access token with the total only and an empty list."
     bad = 'requests.get(HELIX + "/channels/followers", params={"broadcaster_id": bid}, headers=app_headers)'
     good = 'requests.get(HELIX + "/channels/followers", params={"broadcaster_id": bid}, headers=moderator_headers)'
@@ -216,7 +216,7 @@ class LegacyScope(Finding):
     name = "legacy-scope"
     summary = "A Kraken v5 or retired scope name; Twitch no longer grants it."
     fix = "Request the replacement scope that the message names."
-    template = "scope %s is a retired %s scope; %s"
+    template = "scope %s is a retired %s; %s"
     rationale = "Kraken v5 scope names such as channel_subscriptions stopped working with Kraken on 2022-02-28."
     bad = 'scope = "channel_subscriptions user_read"'
     good = 'scope = "channel:read:subscriptions user:read:email"'
@@ -299,7 +299,7 @@ class HardcodedSecret(Finding):
     name = "hardcoded-secret"
     summary = "A client secret or access token written as a literal in source."
     fix = "Read the value from the environment or a secret store, and revoke the exposed one."
-    template = "%s %s is written in source as %s"
+    template = "%s is %s written in source: %s"
     rationale = "Secrets in source leak through version control, forks and logs. A leaked client secret lets anyone mint app access tokens for the client."
     bad = 'CLIENT_SECRET = "<30 letters and digits>"'
     good = 'CLIENT_SECRET = os.environ["TWITCH_CLIENT_SECRET"]'

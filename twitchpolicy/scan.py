@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import fnmatch
 import os
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,7 @@ PYTHON_SUFFIXES = (".py", ".pyi")
 TEXT_SUFFIXES = (
     ".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".mts", ".cts", ".go", ".rs", ".java", ".kt", ".kts",
     ".cs", ".php", ".rb", ".lua", ".sh", ".bash", ".ps1", ".swift", ".dart", ".scala", ".c", ".cc", ".cpp", ".h",
+    ".html", ".htm", ".vue", ".svelte",
 )
 EXCLUDED_DIRS = frozenset(
     {".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__", ".mypy_cache",
@@ -145,14 +147,25 @@ def scan_paths(paths: Iterable[str], exclude: Iterable[str] = (), registry: Regi
     return result
 
 
+def mentions_twitch(source: str) -> bool:
+    """Tell whether a source text names Twitch at all: its hosts, ``helix``, or an SDK."""
+    lowered = source.lower()
+    return "twitch" in lowered or "helix" in lowered
+
+
 def _parse_python(path: str, source: str, result: ScanResult) -> PythonModule | None:
     try:
         tree = ast.parse(source, filename=path)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
+        if not mentions_twitch(source):
+            # A file that never names Twitch has nothing to check; newer syntax than this
+            # interpreter's (Python 3.12 f-strings, 3.14 except clauses) is no reason to report it.
+            return None
         line = getattr(error, "lineno", None) or 1
         column = getattr(error, "offset", None) or 1
         reason = getattr(error, "msg", None) or type(error).__name__
-        result.problems.append(FileProblem(path, line, column, f"cannot parse Python: {reason}", "parse"))
+        version = f"{sys.version_info.major}.{sys.version_info.minor}"
+        result.problems.append(FileProblem(path, line, column, f"cannot parse Python {version} syntax: {reason}", "parse"))
         return None
     try:
         return PythonModule(path, tree, source)

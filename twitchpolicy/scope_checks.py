@@ -25,17 +25,23 @@ REFRESH_REFERENCE = "https://dev.twitch.tv/docs/authentication/refresh-tokens/"
 def check_scope_requests(registry: Registry, requests: list[ScopeRequest], needed: set[str] | None) -> list[Finding]:
     """Report client_credentials scopes, legacy and unknown scope names, and, when ``needed`` is known, unused scopes."""
     findings: list[Finding] = []
-    for request in requests:
-        where = dict(path=request.path, line=request.line, column=request.column, reference=SCOPES_REFERENCE)
+    # A scope list is often sent twice (device request and token poll, or two authorize URLs);
+    # each scope is reported once, at its first request.
+    reported: set[str] = set()
+    for request in sorted(requests, key=lambda item: (item.path, item.line, item.column)):
+        where = dict(path=request.path, line=request.line, column=request.column, reference=SCOPES_REFERENCE, end_line=request.end_line)
         if request.grant == "client_credentials":
             findings.append(ScopesWithClientCredentials(args=(" ".join(request.scopes),), **where))
             continue
         for scope in request.scopes:
+            if scope in reported:
+                continue
             finding = _scope_name_finding(registry, scope, where)
+            if finding is None and needed is not None and request.complete and _checkable(registry, scope) and scope not in needed:
+                finding = UnusedScope(args=(scope,), **where)
             if finding is not None:
+                reported.add(scope)
                 findings.append(finding)
-            elif needed is not None and request.complete and _checkable(registry, scope) and scope not in needed:
-                findings.append(UnusedScope(args=(scope,), **where))
     return findings
 
 
@@ -45,7 +51,7 @@ def _scope_name_finding(registry: Registry, scope: str, where: dict) -> Finding 
         close = difflib.get_close_matches(scope, [name for name, item in registry.scopes.items() if item.status == "current"], n=1, cutoff=0.7)
         return UnknownScope(args=(scope, f"; did you mean {close[0]}?" if close else ""), **where)
     if entry.status != "current":
-        era = "Kraken v5" if "kraken" in entry.used_by else "retired"
+        era = "Kraken v5 scope" if "kraken" in entry.used_by else "scope"
         if entry.replaced_by:
             advice = "request " + " and ".join(entry.replaced_by) + " instead"
         else:
@@ -69,7 +75,7 @@ def needed_scopes(endpoints: list[Endpoint]) -> set[str]:
 
 
 def check_secrets(secrets: list[Secret]) -> list[Finding]:
-    return [HardcodedSecret(secret.path, secret.line, secret.column, (secret.kind, secret.name, secret.masked)) for secret in secrets]
+    return [HardcodedSecret(secret.path, secret.line, secret.column, (secret.name, _with_article(secret.kind), secret.masked)) for secret in secrets]
 
 
 def check_refresh_tokens(requests: list[TokenRequest], refresh_token_read: bool) -> list[Finding]:
@@ -81,3 +87,7 @@ def check_refresh_tokens(requests: list[TokenRequest], refresh_token_read: bool)
         for request in requests
         if request.grant in USER_GRANTS
     ]
+
+
+def _with_article(noun: str) -> str:
+    return ("an " if noun[:1] in "aeiou" else "a ") + noun

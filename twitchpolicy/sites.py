@@ -105,6 +105,7 @@ class ScopeRequest:
     source: str
     grant: str | None = None
     complete: bool = True
+    end_line: int = 0
 
 
 @dataclass(frozen=True)
