@@ -150,7 +150,7 @@ def test_javascript_line_suppression(project: Project) -> None:
         'const c = fetch("https://api.twitch.tv/kraken/streams/3");  // twitchpolicy: ignore[TP101]\n',
     )
 
-    assert project.check("TP1", "TP9").places() == ["overlay.js:2:18: TP103", "overlay.js:3:18: TP103", "overlay.js:3:61: TP903"]
+    assert project.check("TP1", "TP9").places() == ["overlay.js:2:11: TP103", "overlay.js:3:11: TP103", "overlay.js:3:61: TP903"]
 
 
 def test_suppression_multiline_authorize_url(project: Project) -> None:
