@@ -872,3 +872,10 @@ def test_then_callback_destructuring() -> None:
     assert token_call.line == 1
     assert games.token == TokenEvidence("app", "token from client_credentials request at t.js:1")
     assert games.token_names == ("access_token",)
+
+
+def test_secret_in_url_query() -> None:
+    source = "fetch('https://api.twitch.tv/helix/users?access_token=0a1b2c3d4e5f6g7h8i9j0k1l2m3n4o');\n"
+    facts = scan_one("q.js", source)
+    assert [(s.line, s.column, s.name, s.kind, s.masked) for s in facts.secrets] == [(1, 1, "access_token", "access token", "<30 characters, masked>")]
+    assert only_call(facts).credentials == ("access_token",)

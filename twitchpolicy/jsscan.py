@@ -21,7 +21,8 @@ Per file the scan produces:
 - scope requests from authorize URLs, device code requests, token requests
   that send scopes, and twurple's StaticAuthProvider;
 - token requests to the OAuth token endpoint with their grant;
-- hard-coded client secrets and access tokens, masked;
+- hard-coded client secrets and access tokens, masked, also those written
+  into a URL's query string;
 - whether the file reads a ``refresh_token``.
 """
 
@@ -37,7 +38,7 @@ from twitchpolicy.jseval import Evaluator, call_arguments
 from twitchpolicy.jsparse import FUNCTION_TYPES, JsModule, JsProject, unwrap, walk
 from twitchpolicy.jstwurple import scan_twurple
 from twitchpolicy.jstokens import TokenTrace, TokenTracer
-from twitchpolicy.pycalls import CREDENTIAL_NAMES, NOT_SECRET_NAME, SECRET_NAME, _looks_secret
+from twitchpolicy.pycalls import CREDENTIAL_NAMES, NOT_SECRET_NAME, SECRET_NAME, _looks_secret, _secrets_in_urls
 from twitchpolicy.jsurls import parse_query, split_scopes, split_url_query
 from twitchpolicy.jsvalues import AuthProviderValue, HttpCall, Ref, URLValue
 from twitchpolicy.sites import CallSite, FileFacts, ScopeRequest, Secret, TokenRequest, mask_secret
@@ -188,6 +189,7 @@ def scan_javascript(path: str, source: str, project: JavaScriptProject | None = 
     scan_twurple(project, module, facts)
     _scan_strings(project, module, facts)
     _scan_secrets(module, facts)
+    facts.secrets += _secrets_in_urls(facts.sites)
     facts.reads_refresh_token = _reads_refresh_token(module, project)
     facts.sites.sort(key=lambda site: (site.line, site.column))
     facts.scope_requests.sort(key=lambda request: (request.line, request.column))
