@@ -879,3 +879,37 @@ def test_secret_in_url_query() -> None:
     facts = scan_one("q.js", source)
     assert [(s.line, s.column, s.name, s.kind, s.masked) for s in facts.secrets] == [(1, 1, "access_token", "access token", "<30 characters, masked>")]
     assert only_call(facts).credentials == ("access_token",)
+
+
+def test_wrapper_of_wrapper_expanded_at_outer_caller() -> None:
+    source = (
+        "const HELIX = 'https://api.twitch.tv/helix/';\n"
+        "function request(url, token) { return fetch(url, { headers: { 'Client-Id': 'c', Authorization: `Bearer ${token}` } }); }\n"
+        "function helix(path, token) { return request(HELIX + path, token); }\n"
+        "async function main() {\n"
+        "  const r = await fetch('https://id.twitch.tv/oauth2/token', { method: 'POST', body: new URLSearchParams({ grant_type: 'client_credentials' }) });\n"
+        "  const { access_token } = await r.json();\n"
+        "  await helix('streams', access_token);\n"
+        "  await helix('clips', access_token);\n"
+        "}\n"
+    )
+    facts = scan_one("ww.js", source)
+    sites = calls(facts)[1:]
+    assert [(site.line, site.column, site.url) for site in sites] == [
+        (7, 9, "https://api.twitch.tv/helix/streams"),
+        (8, 9, "https://api.twitch.tv/helix/clips"),
+    ]
+    assert sites[0].token == TokenEvidence("app", "token from client_credentials request at ww.js:5")
+    assert sites[0].token_names == ("token", "access_token")
+
+
+def test_eventsub_transport_from_parameter_expanded() -> None:
+    source = (
+        "function subscribe(type, transport) {\n"
+        "  return fetch('https://api.twitch.tv/helix/eventsub/subscriptions', { method: 'POST', body: JSON.stringify({ type, version: '1', condition: {}, transport }) });\n"
+        "}\n"
+        "subscribe('channel.follow', { method: 'websocket', session_id: id });\n"
+    )
+    site = only_call(scan_one("es.js", source))
+    assert (site.line, site.column) == (4, 1)
+    assert site.body.get("transport") == Fields({"method": "websocket", "session_id": None})

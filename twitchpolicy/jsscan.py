@@ -41,14 +41,14 @@ from twitchpolicy.jstokens import TokenTrace, TokenTracer
 from twitchpolicy.pycalls import CREDENTIAL_NAMES, NOT_SECRET_NAME, SECRET_NAME, _looks_secret, _secrets_in_urls
 from twitchpolicy.jsurls import parse_query, split_scopes, split_url_query
 from twitchpolicy.jsvalues import AuthProviderValue, HttpCall, Ref, URLValue
-from twitchpolicy.sites import CallSite, FileFacts, ScopeRequest, Secret, TokenRequest, mask_secret
+from twitchpolicy.sites import CallSite, Fields, FileFacts, ScopeRequest, Secret, TokenRequest, mask_secret
 from twitchpolicy.urls import UNKNOWN, parse_twitch_url
 
 TWITCH_URL = re.compile(r"""(?:https?:)?//(?:api|id)\.twitch\.tv/[^\s'"`<>()\[\]{}\\,;|]*""", re.IGNORECASE)
 TWITCH_HOST = re.compile(r"(?:https?:)?//(?:api|id)\.twitch\.tv/", re.IGNORECASE)
 TRAILING_PUNCTUATION = ".:!?"
 # A wrapper function is expanded at this many of its callers at most, as in the Python scanner.
-MAX_CALLERS = 50
+MAX_CALLERS = 1000
 RESPONSE_TYPE_GRANTS = {"code": "authorization_code", "token": "implicit"}
 STRING_TYPES = frozenset({"string", "template_string", "jsx_text"})
 # Wrappers between a secret literal and the name it is assigned to: (x), x || y, a ? x : y, x as T.
@@ -141,11 +141,26 @@ class JavaScriptProject:
     def _expand(self, module: JsModule, node: Node, call: HttpCall, trace: TokenTrace) -> list[ReportedCall]:
         """Read a call inside a wrapper function once per caller of the wrapper, when its parameters decide the call."""
         function = enclosing_function(module, node)
-        if function is None or not (_needs_caller(call) or _token_is_parameter(module, function, trace)):
+        if function is None or not (_needs_caller(call) or _token_is_parameter(module, function, trace) or _transport_unread(call)):
             return []
+        return self._expand_through(module, node, module, function, 0)
+
+    def _expand_through(self, module: JsModule, node: Node, function_module: JsModule, function: Node, depth: int) -> list[ReportedCall]:
+        """Bind ``function`` to each caller's arguments and read the call at ``node``.
+
+        When a caller passes on parameters of its own function (a wrapper of a
+        wrapper), that function's callers are used instead, up to three levels
+        as in the Python scanner, and the outermost caller is the place reported.
+        """
         found = []
-        for caller_module, caller in self.tracer.call_sites(module, function)[:MAX_CALLERS]:
+        for caller_module, caller in self.tracer.call_sites(function_module, function)[:MAX_CALLERS]:
             with self.evaluator.bound(function, caller_module, call_arguments(caller)):
+                outer = enclosing_function(caller_module, caller)
+                if depth < 2 and outer is not None and _passes_parameters(caller_module, caller, outer):
+                    deeper = self._expand_through(module, node, caller_module, outer, depth + 1)
+                    if deeper:
+                        found += deeper
+                        continue
                 bound = self.evaluator.http_call(module, node)
                 if bound is None or _twitch_url(bound.url) is None:
                     continue
@@ -246,6 +261,24 @@ def _token_is_parameter(module: JsModule, function: Node, trace: TokenTrace) -> 
         return False
     binding = module.bindings(function).get(trace.names[0])
     return binding is not None and binding.kind == "param"
+
+
+def _transport_unread(call: HttpCall) -> bool:
+    """Tell whether an EventSub body has a transport the scanner could not read, such as a parameter."""
+    if call.body is None or "transport" not in call.body.values:
+        return False
+    return not isinstance(call.body.get("transport"), Fields)
+
+
+def _passes_parameters(module: JsModule, call: Node, function: Node) -> bool:
+    """Tell whether a call's arguments use parameters of the function it sits in."""
+    parameters = {name for name, binding in module.bindings(function).items() if binding.kind == "param"}
+    for argument in call_arguments(call):
+        for node in walk(argument):
+            if node.type in ("identifier", "shorthand_property_identifier") and module.text(node) in parameters:
+                if module.resolve(node) is module.bindings(function).get(module.text(node)):
+                    return True
+    return False
 
 
 def enclosing_function(module: JsModule, node: Node) -> Node | None:
