@@ -913,3 +913,28 @@ def test_eventsub_transport_from_parameter_expanded() -> None:
     site = only_call(scan_one("es.js", source))
     assert (site.line, site.column) == (4, 1)
     assert site.body.get("transport") == Fields({"method": "websocket", "session_id": None})
+
+
+def test_token_from_base_class_in_other_file() -> None:
+    files = {
+        "base.ts": (
+            "export class TwitchBase {\n"
+            "  protected token = '';\n"
+            "  protected base = 'https://api.twitch.tv/helix';\n"
+            "  async login() {\n"
+            "    const res = await fetch('https://id.twitch.tv/oauth2/token', { method: 'POST', body: new URLSearchParams({ grant_type: 'client_credentials' }) });\n"
+            "    this.token = (await res.json()).access_token;\n"
+            "  }\n"
+            "}\n"
+        ),
+        "bot.ts": (
+            "import { TwitchBase } from './base';\n"
+            "export class Bot extends TwitchBase {\n"
+            "  clip() { return fetch(`${this.base}/clips?broadcaster_id=1`, { method: 'POST', headers: { Authorization: `Bearer ${this.token}` } }); }\n"
+            "}\n"
+        ),
+    }
+    site = only_call(scan(files)["bot.ts"])
+    assert site.url == "https://api.twitch.tv/helix/clips?broadcaster_id=1"
+    assert site.token == TokenEvidence("app", "token from client_credentials request at base.ts:5")
+    assert site.token_names == ("this.token",)

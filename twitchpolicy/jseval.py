@@ -27,6 +27,8 @@ from twitchpolicy.sites import Fields
 from twitchpolicy.urls import UNKNOWN
 
 MAX_DEPTH = 80
+# Superclass chains are followed this many classes up.
+MAX_SUPERCLASSES = 5
 # Fields nest this deep at most: EventSub bodies go two levels down (transport.method).
 MAX_FIELD_DEPTH = 6
 HTTP_PACKAGES = {
@@ -202,7 +204,8 @@ class Evaluator:
             return module.text(node)
         if kind in ("true", "false"):
             return kind
-        if kind in ("identifier", "shorthand_property_identifier"):
+        if kind in ("identifier", "shorthand_property_identifier", "type_identifier"):
+            # TypeScript names a declared class with a type_identifier.
             return self._identifier(module, node, depth)
         if kind in ("member_expression", "subscript_expression"):
             return self._member(module, node, depth)
@@ -456,8 +459,8 @@ class Evaluator:
         if isinstance(owner, ClassValue):
             # A field or method, static or not: ClassName.BASE_URL, new Client().request.
             body = owner.node.child_by_field_name("body")
-            members = _collect_class_members(owner.module, body) if body is not None else {}
-            return _single([self.value(owner.module, node, depth + 1) for node in members.get(name, [])])
+            members = self.members(owner.module, body, name) if body is not None else []
+            return _single([self.value(ref.module, ref.node, depth + 1) for ref in members])
         if isinstance(owner, ResponseValue):
             if owner.call.library in ("axios", "http") and name == "data" or owner.call.library in ("got",) and name == "body":
                 return JsonBodyValue(owner.call)
@@ -475,33 +478,57 @@ class Evaluator:
     def this_property(self, module: JsModule, node: Node, name: str, depth: int) -> Value:
         """Return the value of ``this.name`` from the assignments and fields of the enclosing class."""
         values = []
-        for value_node in self.class_member_values(module, node, name):
-            if _is_empty_literal(module, value_node):
+        for ref in self.class_member_values(module, node, name):
+            if _is_empty_literal(ref.module, ref.node):
                 continue
-            self._record_trail(module, value_node)
-            values.append(self.value(module, value_node, depth + 1))
+            self._record_trail(ref.module, ref.node)
+            values.append(self.value(ref.module, ref.node, depth + 1))
         klass = enclosing_class(module, node)
         result = _single(values)
         if klass is not None:
             result = self._apply_mutations(module, ("this", klass.id, name), result, depth)
         return result
 
-    def class_member_values(self, module: JsModule, node: Node, name: str) -> list[Node]:
+    def class_member_values(self, module: JsModule, node: Node, name: str) -> list[Ref]:
         """Return the expressions assigned to ``this.name`` or to the class field ``name`` in the class around ``node``.
 
-        In a method of an object literal, ``this`` is the object, so its property ``name`` is returned.
+        A name the class does not assign is looked up in the classes it extends,
+        in other scanned modules too. In a method of an object literal, ``this``
+        is the object, so its property ``name`` is returned.
         """
         klass = enclosing_class(module, node)
         if klass is None:
             owner = enclosing_object(module, node)
             value = self._object(module, owner, 0).entries.get(name) if owner is not None else None
-            return [value.node] if isinstance(value, Ref) else []
-        key = (module.path, klass.id)
+            return [value] if isinstance(value, Ref) else []
+        return self.members(module, klass, name)
+
+    def members(self, module: JsModule, class_body: Node, name: str, depth: int = 0) -> list[Ref]:
+        """Return what a class body and, failing that, its superclasses assign to ``name``."""
+        key = (module.path, class_body.id)
         members = self._class_members.get(key)
         if members is None:
-            members = _collect_class_members(module, klass)
+            members = _collect_class_members(module, class_body)
             self._class_members[key] = members
-        return members.get(name, [])
+        if name in members or depth >= MAX_SUPERCLASSES:
+            return [Ref(module, value) for value in members.get(name, [])]
+        superclass = self._superclass(module, class_body)
+        if superclass is None:
+            return []
+        body = superclass.node.child_by_field_name("body")
+        return self.members(superclass.module, body, name, depth + 1) if body is not None else []
+
+    def _superclass(self, module: JsModule, class_body: Node) -> ClassValue | None:
+        """Return the class that ``class X extends Y`` names, when it is a scanned class."""
+        declaration = module.parent(class_body)
+        heritage = next((child for child in declaration.named_children if child.type == "class_heritage"), None) if declaration is not None else None
+        if heritage is None or not heritage.named_children:
+            return None
+        target = heritage.named_children[0]
+        if target.type == "extends_clause":
+            target = target.child_by_field_name("value")
+        value = self.value(module, target) if target is not None else None
+        return value if isinstance(value, ClassValue) else None
 
     # -------------------------------------------------------- calls
 

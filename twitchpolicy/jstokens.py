@@ -191,7 +191,11 @@ class TokenTracer:
             return None
         if owner_node.type == "this":
             _add(names, "this." + name)
-            return self._first(module, self.evaluator.class_member_values(module, node, name), names, depth, seen)
+            found = None
+            for ref in self.evaluator.class_member_values(module, node, name):
+                evidence = self._trace(ref.module, ref.node, names, depth + 1, seen)
+                found = found or evidence
+            return found
         text = module.text(node)
         if text.startswith("import.meta.env."):
             _add(names, "env:" + name)
