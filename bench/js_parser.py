@@ -1,6 +1,6 @@
 """Compare the text scanner with the tree-sitter scanner on the JavaScript and TypeScript corpus.
 
-Run from the repository root: ``python benchmarks/js_parser.py``. For each
+Run from the repository root: ``python bench/js_parser.py``. For each
 file it prints the Twitch calls each scanner finds, then the time per file for
 the text scanner, for tree-sitter parsing alone, and for the whole
 tree-sitter scan. A generated file of about 3,000 lines shows how the time
