@@ -20,6 +20,8 @@ FIXTURES = [
     "requests_app_token_bot",
     "aiohttp_bot",
     "multi_module_bot",
+    "twurple_bot",
+    "axios_fetch_bot",
 ]
 
 
