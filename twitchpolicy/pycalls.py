@@ -199,6 +199,8 @@ def _site(flow: Flow, module: PythonModule, node: ast.Call, scope: Scope, consum
         return None
     client = flow.client(module, node, scope)
     if client is not None and client.base_url and "://" not in url:
+        # httpx appends a relative path to base_url's path, leading slash or not.
+        # NOTE: aiohttp 3.10+ resolves a leading "/" against the host instead; it is joined the httpx way here.
         url = _urljoin(client.base_url.rstrip("/") + "/", url.lstrip("/")) if not url.startswith("/helix") else _urljoin(client.base_url, url)
     parsed = parse_twitch_url(url)
     if parsed is None or parsed.is_base:
