@@ -136,6 +136,12 @@ def test_only_beta_has_no_newest_live(tmp_path):
     assert registry.eventsub_type("channel.widget.add", "beta") is not None
 
 
+def test_override_bundled_type(tmp_path):
+    text = widget_type(type_name="channel.follow", version="'2'")
+    path = write_policy(tmp_path, text)
+    registry = load_registry(extra_files=[path])
+    assert registry.eventsub_type("channel.follow", "2").reference == REFERENCE
+    assert load_registry().eventsub_type("channel.follow", "2").reference != REFERENCE
 
 
 def test_extra_file_leaves_bundled_cache(tmp_path):
@@ -144,6 +150,11 @@ def test_extra_file_leaves_bundled_cache(tmp_path):
     assert "channel.widget.add@1" not in load_registry().eventsub_types
 
 
+def test_replaced_by_bundled_type(tmp_path):
+    extra = "  replaced_by: ['channel.follow@2']\n"
+    path = write_policy(tmp_path, widget_type(status="removed", extra=extra))
+    entry = load_registry(extra_files=[path]).eventsub_type("channel.widget.add", "1")
+    assert entry.replaced_by == ("channel.follow@2",)
 
 
 # ---------------------------------------------------------------- checks beyond the schema
@@ -248,10 +259,6 @@ def test_duplicate_condition_field(tmp_path):
     assert load_problems(path) == [
         Problem(str(path), 9, "eventsub_types[0].condition[1].name", "duplicate condition field 'broadcaster_user_id'"),
     ]
-
-
-
-
 
 
 # ---------------------------------------------------------------- schema problems

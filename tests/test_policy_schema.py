@@ -59,6 +59,7 @@ def test_shipped_files_exist():
     assert "scopes.yaml" in names
     assert "users.yaml" in names
     assert "pytwitchapi.yaml" in names
+    assert "automod.yaml" in names
 
 
 @pytest.mark.parametrize("path", shipped_files(), ids=lambda path: path.relative_to(REPO_POLICY_DIR).as_posix())
