@@ -261,6 +261,34 @@ def test_duplicate_condition_field(tmp_path):
     ]
 
 
+def test_eventsub_scope_unused(tmp_path):
+    text = (
+        "policy_version: 1\n"
+        "scopes:\n"
+        "- name: 'widgets:read'\n"
+        "  description: Read the widgets of a channel.\n"
+        "  status: current\n"
+        "  used_by: [helix, eventsub]\n"
+        "  reference: https://dev.twitch.tv/docs/authentication/scopes/\n"
+    )
+    path = write_policy(tmp_path, text)
+    message = "used_by lists eventsub, but no EventSub subscription type needs the scope; remove eventsub or add the type"
+    assert load_problems(path) == [Problem(str(path), 3, "scopes[widgets:read].used_by", message)]
+
+
+def test_eventsub_scope_used_by_extra_type(tmp_path):
+    scope = (
+        "scopes:\n"
+        "- name: 'widgets:read'\n"
+        "  description: Read the widgets of a channel.\n"
+        "  status: current\n"
+        "  used_by: [eventsub]\n"
+        "  reference: https://dev.twitch.tv/docs/authentication/scopes/\n"
+    )
+    path = write_policy(tmp_path, widget_type(scopes="    all_of: ['widgets:read']\n") + scope)
+    assert load_registry(extra_files=[path]).eventsub_type("channel.widget.add", "1").scopes.all_of == ("widgets:read",)
+
+
 # ---------------------------------------------------------------- schema problems
 
 

@@ -505,8 +505,12 @@ class _Builder:
                 self.problems.append(Problem(file, line, f"unverified[{entry.id}].path", f"{entry.path} has verified endpoints; describe this one there"))
 
     def _check_scopes(self) -> None:
+        eventsub_scopes = {name for entry in self.eventsub_types.values() for name in entry.scope_names()}
         for scope in self.scopes.values():
             file, line = self.scope_lines[scope.name]
+            if "eventsub" in scope.used_by and scope.name not in eventsub_scopes:
+                message = "used_by lists eventsub, but no EventSub subscription type needs the scope; remove eventsub or add the type"
+                self.problems.append(Problem(file, line, f"scopes[{scope.name}].used_by", message))
             for target in scope.replaced_by or ():
                 if target not in self.scopes:
                     self.problems.append(Problem(file, line, f"scopes[{scope.name}].replaced_by", f"unknown scope {target!r}"))
