@@ -9,7 +9,7 @@ from twitchpolicy.registry import load_registry
 
 def test_bundled_files_pass_schema() -> None:
     registry = load_registry(validate_bundled=True)
-    assert len(registry.files) == 37
+    assert len(registry.files) == 46
     assert registry.kraken_shutdown_on == "2022-02-28"
 
 

@@ -191,6 +191,46 @@ def test_endpoints_unknown_scope() -> None:
     assert result.stderr.startswith("twitchpolicy: error: invalid value for --scope: unknown scope 'channel_subscriptionz'")
 
 
+def test_eventsub_scope_filter() -> None:
+    result = run("eventsub", "--scope", "channel:bot", "--format", "json")
+    assert result.returncode == 0
+    rows = json.loads(result.stdout)
+    assert [row["type"] for row in rows] == [
+        "channel.chat.clear",
+        "channel.chat.clear_user_messages",
+        "channel.chat.message",
+        "channel.chat.message_delete",
+        "channel.chat.notification",
+        "channel.chat_settings.update",
+    ]
+    message = rows[2]
+    assert message["scopes"] == "user:read:chat"
+    assert message["authorizer"] == "user_id"
+    assert message["app_grants"] == [
+        {"param": "user_id", "scopes": "user:bot", "or_moderator": False},
+        {"param": "broadcaster_user_id", "scopes": "channel:bot", "or_moderator": True},
+    ]
+    assert message["reference"] == "https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelchatmessage"
+
+
+def test_eventsub_table() -> None:
+    result = run("eventsub")
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["TYPE", "VERSION", "STATUS", "AUTHORIZER", "TRANSPORTS", "APP_GRANTS", "SCOPES"]
+    assert lines[-1] == "88 subscription types"
+    follow = [line.split() for line in lines if line.startswith("channel.follow ")]
+    assert follow == [["channel.follow", "1", "removed"], ["channel.follow", "2", "live", "moderator_user_id", "moderator:read:followers"]]
+    revoke = [line.split() for line in lines if line.startswith("user.authorization.revoke ")]
+    assert revoke == [["user.authorization.revoke", "1", "live", "webhook"]]
+
+
+def test_eventsub_unknown_scope() -> None:
+    result = run("eventsub", "--scope", "user:read:chats")
+    assert result.returncode == 2
+    assert result.stderr.startswith("twitchpolicy: error: invalid value for --scope: unknown scope 'user:read:chats'")
+
+
 def test_endpoints_show_by_method_url() -> None:
     result = run("endpoints", "show", "post https://API.twitch.tv/helix/clips/?broadcaster_id=1")
     assert result.returncode == 0

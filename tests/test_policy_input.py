@@ -94,7 +94,7 @@ def test_second_document_rejected(tmp_path: Path) -> None:
 
 def test_no_section(tmp_path: Path) -> None:
     problems = problems_for(tmp_path, "policy_version: 1\n")
-    assert problems == [Problem(str(tmp_path / "extra.yaml"), 1, "", "the file has no section; add endpoints, scopes, oauth, kraken or sdk")]
+    assert problems == [Problem(str(tmp_path / "extra.yaml"), 1, "", "the file has no section; add endpoints, eventsub_types, scopes, oauth, kraken or sdk")]
 
 
 def test_wrong_version(tmp_path: Path) -> None:

@@ -50,7 +50,7 @@ def widgets_endpoint(*, status: str = "live", method: str = "GET", auth: str = "
 
 
 def shipped_files() -> list[Path]:
-    folders = (REPO_POLICY_DIR, REPO_POLICY_DIR / "helix", REPO_POLICY_DIR / "sdk")
+    folders = (REPO_POLICY_DIR, REPO_POLICY_DIR / "helix", REPO_POLICY_DIR / "eventsub", REPO_POLICY_DIR / "sdk")
     return [path for folder in folders for path in sorted(folder.glob("*.yaml"))]
 
 
@@ -59,6 +59,7 @@ def test_shipped_files_exist():
     assert "scopes.yaml" in names
     assert "users.yaml" in names
     assert "pytwitchapi.yaml" in names
+    assert "automod.yaml" in names
 
 
 @pytest.mark.parametrize("path", shipped_files(), ids=lambda path: path.relative_to(REPO_POLICY_DIR).as_posix())
@@ -111,7 +112,7 @@ def test_duplicate_key(tmp_path):
 def test_unknown_top_level_key(tmp_path):
     path = write_policy(tmp_path, "policy_version: 1\nendpoints: []\nwidgets: []\n")
     assert load_problems(path) == [
-        Problem(str(path), 3, "widgets", "unknown field; allowed fields are endpoints, kraken, oauth, policy_version, scopes, sdk, unverified"),
+        Problem(str(path), 3, "widgets", "unknown field; allowed fields are endpoints, eventsub_types, kraken, oauth, policy_version, scopes, sdk, unverified"),
     ]
 
 

@@ -1,4 +1,4 @@
-"""Command line: ``twitchpolicy check``, ``explain``, ``scopes``, ``endpoints``, ``policy validate`` and ``rules``."""
+"""Command line: ``twitchpolicy check``, ``explain``, ``scopes``, ``endpoints``, ``eventsub``, ``policy validate`` and ``rules``."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import click
 
 from twitchpolicy import __version__
 from twitchpolicy.policyfile import PolicyError
-from twitchpolicy.describe import endpoint_summary, format_endpoint, format_kraken, format_oauth, format_unverified
+from twitchpolicy.describe import endpoint_summary, eventsub_summary, format_endpoint, format_kraken, format_oauth, format_unverified
 from twitchpolicy.registry import Endpoint, KrakenEndpoint, OAuthEndpoint, Registry, UnverifiedEndpoint, load_registry
 from twitchpolicy.checker import run_checks
 from twitchpolicy.config import Config, ConfigError, find_config, load_config, valid_selector
@@ -26,6 +26,9 @@ from twitchpolicy.scan import ScanPathError, scan_paths
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE")
+ENDPOINT_COLUMNS = ("id", "method", "path", "tokens", "scopes", "status")
+# SCOPES comes last because channel.moderate's requirement is hundreds of characters long.
+EVENTSUB_COLUMNS = ("type", "version", "status", "authorizer", "transports", "app_grants", "scopes")
 
 policy_option = click.option(
     "--policy",
@@ -33,7 +36,7 @@ policy_option = click.option(
     multiple=True,
     type=click.Path(dir_okay=False),
     metavar="FILE",
-    help="Extra policy file (YAML) that adds or overrides endpoints and scopes, or adds an SDK map. Repeatable.",
+    help="Extra policy file (YAML) that adds or overrides endpoints, EventSub types and scopes, or adds an SDK map. Repeatable.",
 )
 
 
@@ -236,17 +239,26 @@ def endpoints(ctx: click.Context, token: str | None, scope: str | None, status: 
     if output_format == "json":
         click.echo(json.dumps(rows, indent=2))
         return
-    _print_table(rows)
+    _print_table(rows, ENDPOINT_COLUMNS, "endpoint")
 
 
-def _print_table(rows: list[dict[str, object]]) -> None:
-    columns = ("id", "method", "path", "tokens", "scopes", "status")
-    cells = [[", ".join(row[c]) if isinstance(row[c], list) else str(row[c]) for c in columns] for row in rows]
+def _print_table(rows: list[dict[str, object]], columns: tuple[str, ...], noun: str) -> None:
+    """Print ``columns`` of ``rows`` as aligned text, then the row count as ``N <noun>s``."""
+    cells = [[_cell(row[column]) for column in columns] for row in rows]
     widths = [max([len(column)] + [len(line[index]) for line in cells]) for index, column in enumerate(columns)]
     click.echo("  ".join(column.upper().ljust(width) for column, width in zip(columns, widths)).rstrip())
     for line in cells:
         click.echo("  ".join(value.ljust(width) for value, width in zip(line, widths)).rstrip())
-    click.echo(f"{len(rows)} endpoint{'s' if len(rows) != 1 else ''}")
+    click.echo(f"{len(rows)} {noun}{'s' if len(rows) != 1 else ''}")
+
+
+def _cell(value: object) -> str:
+    """Render a table cell: lists joined by commas, app grants as their scopes, and None as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(item["scopes"] if isinstance(item, dict) else str(item) for item in value)
+    return str(value)
 
 
 @endpoints.command("show")
@@ -270,6 +282,31 @@ def endpoints_show(ctx: click.Context, target: str) -> None:
         click.echo(format_oauth(registry, entry))
     else:
         click.echo(format_endpoint(registry, entry))
+
+
+# ---------------------------------------------------------------- eventsub
+
+
+@main.command("eventsub")
+@click.option("--scope", help="Keep subscription types that require this scope, need it with an app access token, or gain event fields from it.")
+@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True, help="Output format.")
+@policy_option
+def eventsub(scope: str | None, output_format: str, policy_files: tuple[str, ...]) -> None:
+    """List EventSub subscription types with their status, scopes and the condition field of the user who grants them.
+
+    APP_GRANTS are the further scopes needed when an app access token creates the
+    subscription (webhook and conduit transports). An empty TRANSPORTS cell means any.
+    """
+    registry = _registry(policy_files)
+    if scope is not None and scope not in registry.scopes:
+        _fail(f"invalid value for --scope: unknown scope {scope!r}; see the scopes in policy/scopes.yaml")
+    selected = [entry for entry in registry.eventsub_types.values() if scope is None or scope in entry.scope_names()]
+    selected.sort(key=lambda entry: (entry.type, entry.version))
+    rows = [eventsub_summary(entry) for entry in selected]
+    if output_format == "json":
+        click.echo(json.dumps(rows, indent=2))
+        return
+    _print_table(rows, EVENTSUB_COLUMNS, "subscription type")
 
 
 # ---------------------------------------------------------------- policy

@@ -1,8 +1,8 @@
-"""Render registry entries for people: the rows of ``endpoints`` and the text of ``endpoints show``."""
+"""Render registry entries for people: the rows of ``endpoints`` and ``eventsub``, and the text of ``endpoints show``."""
 
 from __future__ import annotations
 
-from twitchpolicy.registry import Endpoint, KrakenEndpoint, OAuthEndpoint, Registry, UnverifiedEndpoint
+from twitchpolicy.registry import Endpoint, EventSubType, KrakenEndpoint, OAuthEndpoint, Registry, UnverifiedEndpoint
 
 
 def endpoint_summary(endpoint: Endpoint) -> dict[str, object]:
@@ -16,6 +16,27 @@ def endpoint_summary(endpoint: Endpoint) -> dict[str, object]:
         "tokens": list(endpoint.auth.token_kinds),
         "scopes": user.scopes.describe() if user is not None else "",
         "reference": endpoint.reference,
+    }
+
+
+def eventsub_summary(entry: EventSubType) -> dict[str, object]:
+    """Return one row of ``eventsub``: the type version, its status and what a subscription to it needs."""
+    return {
+        "type": entry.type,
+        "version": entry.version,
+        "name": entry.name,
+        "status": entry.status,
+        "condition": [{"name": parameter.name, "required": parameter.required} for parameter in entry.condition],
+        "scopes": entry.scopes.describe(),
+        "authorizer": entry.authorizer,
+        "app_grants": [
+            {"param": grant.param, "scopes": grant.scopes.describe(), "or_moderator": grant.or_moderator} for grant in entry.app_grants
+        ],
+        "optional_scopes": [{"scope": optional.scope, "unlocks": optional.unlocks} for optional in entry.optional_scopes],
+        "transports": list(entry.transports),
+        "replaced_by": list(entry.replaced_by),
+        "note": entry.note,
+        "reference": entry.reference,
     }
 
 

@@ -14,6 +14,7 @@ from twitchpolicy.registry import (
     AppTokenPolicy,
     Auth,
     Endpoint,
+    EventSubType,
     Grant,
     IdentityRule,
     KrakenEndpoint,
@@ -37,7 +38,8 @@ from twitchpolicy.registry import (
 
 def bundled_policy_files() -> list[Path]:
     root = bundled_policy_dir()
-    return sorted(root.glob("*.yaml")) + sorted((root / "helix").glob("*.yaml")) + sorted((root / "sdk").glob("*.yaml"))
+    folders = ("helix", "eventsub", "sdk")
+    return sorted(root.glob("*.yaml")) + [path for folder in folders for path in sorted((root / folder).glob("*.yaml"))]
 
 
 @lru_cache(maxsize=8)
@@ -99,6 +101,11 @@ def _tuple(values: Iterable[Any] | None) -> tuple[Any, ...]:
 def _scopes(data: Mapping[str, Any] | None) -> ScopeRequirement:
     data = data or {}
     return ScopeRequirement(_tuple(data.get("all_of")), _tuple(data.get("any_of")))
+
+
+def _eventsub_scopes(data: Mapping[str, Any]) -> ScopeRequirement:
+    groups = tuple(tuple(group) for group in data.get("any_of_groups", ()))
+    return ScopeRequirement(_tuple(data.get("all_of")), _tuple(data.get("any_of")), groups)
 
 
 def _parameters(rows: Iterable[Mapping[str, Any]] | None) -> tuple[Parameter, ...]:
@@ -166,6 +173,8 @@ class _Builder:
         self.kraken_shutdown_on: str | None = None
         self.kraken_reference: str | None = None
         self.endpoint_locations: dict[str, tuple[str, tuple[Any, ...], LineMap, Mapping[str, Any]]] = {}
+        self.eventsub_types: dict[str, EventSubType] = {}
+        self.eventsub_locations: dict[str, tuple[str, tuple[Any, ...], LineMap, Mapping[str, Any]]] = {}
 
     def read(self, path: Path, bundled: bool, validate: bool) -> None:
         file = str(path)
@@ -189,6 +198,8 @@ class _Builder:
             self._add_endpoint(raw, file, lines, ("endpoints", index), bundled)
         for index, raw in enumerate(data.get("scopes", ())):
             self._add_scope(raw, file, lines, ("scopes", index), bundled)
+        for index, raw in enumerate(data.get("eventsub_types", ())):
+            self._add_eventsub_type(raw, file, lines, ("eventsub_types", index), bundled)
         if "oauth" in data:
             self._add_oauth(data["oauth"], file, lines)
         if "kraken" in data:
@@ -260,6 +271,34 @@ class _Builder:
             note=raw.get("note"),
         )
         self.scope_lines[name] = (file, lines.line_of(path))
+
+    def _add_eventsub_type(self, raw: Mapping[str, Any], file: str, lines: LineMap, path: tuple[Any, ...], bundled: bool) -> None:
+        """Add one subscription type version. An extra file may override a bundled one with the same type and version."""
+        entry = EventSubType(
+            type=raw["type"],
+            version=raw["version"],
+            name=raw["name"],
+            status=raw["status"],
+            condition=_parameters(raw["condition"]),
+            scopes=_eventsub_scopes(raw["scopes"]),
+            authorizer=raw.get("authorizer"),
+            transports=_tuple(raw.get("transports")),
+            replaced_by=_tuple(raw.get("replaced_by")),
+            note=raw.get("note"),
+            reference=raw["reference"],
+            app_grants=tuple(
+                UserGrant(grant["param"], "condition", _scopes(grant["scopes"]), bool(grant.get("or_moderator", False)))
+                for grant in raw.get("app_grants", ())
+            ),
+            optional_scopes=tuple(OptionalScope(item["scope"], item["unlocks"]) for item in raw.get("optional_scopes", ())),
+        )
+        previous = self.eventsub_locations.get(entry.key)
+        if previous is not None and (bundled or previous[0] == file):
+            first = (previous[0], previous[2].line_of(previous[1]))
+            self._duplicate(file, lines, path + ("version",), "EventSub type", entry.key, first)
+            return
+        self.eventsub_types[entry.key] = entry
+        self.eventsub_locations[entry.key] = (file, path, lines, raw)
 
     def _add_oauth(self, raw: Mapping[str, Any], file: str, lines: LineMap) -> None:
         for index, item in enumerate(raw["endpoints"]):
@@ -350,6 +389,7 @@ class _Builder:
     def _check(self) -> None:
         self._check_unverified()
         self._check_endpoints()
+        self._check_eventsub_types()
         self._check_scopes()
         self._check_oauth()
         self._check_kraken()
@@ -396,6 +436,51 @@ class _Builder:
                 message = f"{method} {path} is already defined by {first.id!r} at {first.source}:{first.line}; set variant_of to model a variant"
                 self._endpoint_problem(extra, message, ("path",))
 
+    def _eventsub_problem(self, entry: EventSubType, message: str, field: tuple[Any, ...] = (), value: Any = None) -> None:
+        """Report a problem on an EventSub type, at ``field`` or at the first place ``value`` appears in the entry."""
+        file, path, lines, raw = self.eventsub_locations[entry.key]
+        if value is not None:
+            field = _find_value(raw, value) or field
+        self.problems.append(Problem(file, lines.line_of(path + field), format_path(path + field), message))
+
+    def _check_eventsub_types(self) -> None:
+        for entry in self.eventsub_types.values():
+            self._check_eventsub_scopes(entry)
+            self._check_eventsub_condition(entry)
+            for target in entry.replaced_by:
+                if target == entry.key:
+                    self._eventsub_problem(entry, "a subscription type version cannot replace itself", ("replaced_by",), value=target)
+                elif target not in self.eventsub_types:
+                    message = f"unknown EventSub type {target!r}; replaced_by takes the type@version of another entry"
+                    self._eventsub_problem(entry, message, ("replaced_by",), value=target)
+
+    def _check_eventsub_scopes(self, entry: EventSubType) -> None:
+        for name in entry.scope_names():
+            scope = self.scopes.get(name)
+            if scope is None:
+                self._eventsub_problem(entry, f"unknown scope {name!r}", ("scopes",), value=name)
+            elif scope.status == "legacy" and entry.status != "removed":
+                self._eventsub_problem(entry, f"legacy scope {name!r}; use a current scope", ("scopes",), value=name)
+            elif "eventsub" not in scope.used_by:
+                message = f"scope {name!r} does not list eventsub in its used_by; add it where the scope is defined"
+                self._eventsub_problem(entry, message, ("scopes",), value=name)
+
+    def _check_eventsub_condition(self, entry: EventSubType) -> None:
+        """The authorizer and app grants must name condition fields, and scopes need an authorizer."""
+        names = [parameter.name for parameter in entry.condition]
+        for index, name in enumerate(names):
+            if name in names[:index]:
+                self._eventsub_problem(entry, f"duplicate condition field {name!r}", ("condition", index, "name"))
+        if entry.authorizer is not None and entry.authorizer not in names:
+            self._eventsub_problem(entry, f"authorizer {entry.authorizer!r} is not a condition field", ("authorizer",))
+        if entry.authorizer is None and (entry.scopes or entry.optional_scopes or entry.app_grants):
+            self._eventsub_problem(entry, "the type needs scopes, so authorizer must name the condition field of the user who grants them", ("scopes",))
+        if entry.authorizer is not None and not (entry.scopes or entry.optional_scopes):
+            self._eventsub_problem(entry, "authorizer is set but the type needs no scopes; remove it", ("authorizer",))
+        for index, grant in enumerate(entry.app_grants):
+            if grant.param not in names:
+                self._eventsub_problem(entry, f"app grant parameter {grant.param!r} is not a condition field", ("app_grants", index, "param"))
+
     def _check_identity(self, endpoint: Endpoint) -> None:
         """Identity and grant parameters must be listed among the endpoint's parameters, when it lists any."""
         if not endpoint.query and not endpoint.body:
@@ -420,8 +505,12 @@ class _Builder:
                 self.problems.append(Problem(file, line, f"unverified[{entry.id}].path", f"{entry.path} has verified endpoints; describe this one there"))
 
     def _check_scopes(self) -> None:
+        eventsub_scopes = {name for entry in self.eventsub_types.values() for name in entry.scope_names()}
         for scope in self.scopes.values():
             file, line = self.scope_lines[scope.name]
+            if "eventsub" in scope.used_by and scope.name not in eventsub_scopes:
+                message = "used_by lists eventsub, but no EventSub subscription type needs the scope; remove eventsub or add the type"
+                self.problems.append(Problem(file, line, f"scopes[{scope.name}].used_by", message))
             for target in scope.replaced_by or ():
                 if target not in self.scopes:
                     self.problems.append(Problem(file, line, f"scopes[{scope.name}].replaced_by", f"unknown scope {target!r}"))
@@ -479,6 +568,7 @@ class _Builder:
             files=tuple(self.files),
             unverified=tuple(self.unverified.values()),
             sdks=MappingProxyType(dict(self.sdks)),
+            eventsub_types=MappingProxyType(dict(self.eventsub_types)),
             _by_id=MappingProxyType(dict(self.endpoints)),
             _by_path=MappingProxyType({path: tuple(entries) for path, entries in by_path.items()}),
         )

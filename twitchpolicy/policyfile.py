@@ -201,15 +201,26 @@ def _leaf_errors(error: jsonschema.ValidationError) -> list[jsonschema.Validatio
     return [error]
 
 
+def _too_few_scopes(path: tuple[Any, ...]) -> str:
+    """Describe a one-of list that is too short: any_of, the any_of_groups list, or one of its groups."""
+    if path[-1:] == ("any_of_groups",):
+        return "any_of_groups needs at least two groups; use any_of for a single one-of set"
+    if path[-2:-1] == ("any_of_groups",):
+        return "a group in any_of_groups needs at least two scopes; move a single required scope to all_of"
+    return "any_of needs at least two scopes; use all_of for a single required scope"
+
+
 def _describe(error: jsonschema.ValidationError) -> str:
     instance = error.instance
     if error.validator == "minItems" and error.validator_value == 2:
-        return "any_of needs at least two scopes; use all_of for a single required scope"
+        return _too_few_scopes(tuple(error.path))
+    if error.validator == "not" and isinstance(instance, dict) and {"any_of", "any_of_groups"} <= set(instance):
+        return "any_of and any_of_groups cannot be combined; move the any_of scopes into any_of_groups as one more group"
     if error.validator == "oneOf" and isinstance(instance, dict) and "none" in instance:
         others = ", ".join(sorted(repr(kind) for kind in instance if kind != "none"))
         return f"token kind 'none' cannot be combined with {others}"
     if error.validator == "minProperties" and len(error.path) == 0:
-        return "the file has no section; add endpoints, scopes, oauth, kraken or sdk"
+        return "the file has no section; add endpoints, eventsub_types, scopes, oauth, kraken or sdk"
     if error.validator == "const":
         return f"invalid value {instance!r}; expected {error.validator_value!r}"
     if isinstance(instance, (datetime.date, datetime.datetime)):

@@ -15,23 +15,30 @@ TOKEN_KINDS = ("app", "user", "jwt", "none")
 
 @dataclass(frozen=True)
 class ScopeRequirement:
-    """Required scopes: every ``all_of`` scope and, if ``any_of`` is set, one of those."""
+    """Required scopes: every ``all_of`` scope and, if ``any_of`` is set, one of those.
+
+    ``any_of_groups`` contains further one-of sets, each met by one of its scopes. Only
+    EventSub types such as channel.moderate use it, because the Helix schema has no such field.
+    """
 
     all_of: tuple[str, ...] = ()
     any_of: tuple[str, ...] = ()
+    any_of_groups: tuple[tuple[str, ...], ...] = ()
 
     def names(self) -> tuple[str, ...]:
-        return self.all_of + self.any_of
+        grouped = tuple(scope for group in self.any_of_groups for scope in group)
+        return self.all_of + self.any_of + grouped
 
     def __bool__(self) -> bool:
-        return bool(self.all_of or self.any_of)
+        return bool(self.all_of or self.any_of or self.any_of_groups)
 
     def describe(self) -> str:
         """Render as ``a and b and (c or d)``, the way the reference states it."""
         parts = list(self.all_of)
-        if self.any_of:
-            alternatives = " or ".join(self.any_of)
-            parts.append(f"({alternatives})" if self.all_of else alternatives)
+        alternatives = [group for group in (self.any_of, *self.any_of_groups) if group]
+        for group in alternatives:
+            text = " or ".join(group)
+            parts.append(f"({text})" if len(parts) + len(alternatives) > 1 else text)
         return " and ".join(parts)
 
 
@@ -141,6 +148,46 @@ class Endpoint:
         if self.auth.app is not None:
             for grant in self.auth.app.authorized_by:
                 names += grant.scopes.names()
+        return tuple(dict.fromkeys(names))
+
+
+@dataclass(frozen=True)
+class EventSubType:
+    """One version of an EventSub subscription type.
+
+    ``authorizer`` is the condition field that names the user who must have granted
+    ``scopes``: to the client for webhook and conduit transports (app access token),
+    or on the user access token itself for the websocket transport. ``transports`` is
+    empty unless the reference restricts them. ``app_grants`` lists further scopes that
+    users named by condition fields must have granted when an app access token creates
+    the subscription, and ``optional_scopes`` those that only add event fields.
+    ``replaced_by`` contains ``type@version`` keys.
+    """
+
+    type: str
+    version: str
+    name: str
+    status: str
+    condition: tuple[Parameter, ...]
+    scopes: ScopeRequirement
+    authorizer: str | None
+    transports: tuple[str, ...]
+    replaced_by: tuple[str, ...]
+    note: str | None
+    reference: str
+    app_grants: tuple[UserGrant, ...] = ()
+    optional_scopes: tuple[OptionalScope, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return f"{self.type}@{self.version}"
+
+    def scope_names(self) -> tuple[str, ...]:
+        """Return every scope the entry mentions: required, granted for app access tokens, or optional."""
+        names = list(self.scopes.names())
+        for grant in self.app_grants:
+            names += grant.scopes.names()
+        names += [optional.scope for optional in self.optional_scopes]
         return tuple(dict.fromkeys(names))
 
 
@@ -307,11 +354,23 @@ class Registry:
     files: tuple[str, ...]
     unverified: tuple[UnverifiedEndpoint, ...] = ()
     sdks: Mapping[str, Sdk] = field(default_factory=lambda: MappingProxyType({}))
+    eventsub_types: Mapping[str, EventSubType] = field(default_factory=lambda: MappingProxyType({}))
     _by_id: Mapping[str, Endpoint] = field(repr=False, default_factory=lambda: MappingProxyType({}))
     _by_path: Mapping[str, tuple[Endpoint, ...]] = field(repr=False, default_factory=lambda: MappingProxyType({}))
 
     def endpoint(self, endpoint_id: str) -> Endpoint | None:
         return self._by_id.get(endpoint_id)
+
+    def eventsub_type(self, type: str, version: str | None = None) -> EventSubType | None:
+        """Return the type at ``version``, or its newest live version when ``version`` is None.
+
+        Return None when nothing matches. That includes a type without a live version,
+        such as one that is only in beta.
+        """
+        if version is not None:
+            return self.eventsub_types.get(f"{type}@{version}")
+        live = [entry for entry in self.eventsub_types.values() if entry.type == type and entry.status == "live"]
+        return max(live, key=lambda entry: _version_order(entry.version), default=None)
 
     def unverified_endpoint(self, endpoint_id: str) -> UnverifiedEndpoint | None:
         return next((entry for entry in self.unverified if entry.id == endpoint_id), None)
@@ -353,6 +412,11 @@ class Registry:
         return Lookup(parsed, parsed.api, tuple(entries), chosen)
 
 
+def _version_order(version: str) -> int:
+    """Order EventSub versions: numbered versions by number, after a ``beta`` version."""
+    return int(version) if version.isdigit() else -1
+
+
 def _prefer_primary(entries: list[Any]) -> Any:
     for entry in entries:
         if getattr(entry, "variant_of", None) is None:
@@ -390,8 +454,9 @@ def _match_templates(entries: Iterable[KrakenEndpoint], segments: tuple[str | No
 def load_registry(extra_files: Iterable[str | Path] = (), *, validate_bundled: bool = False) -> Registry:
     """Load the bundled policy files and then ``extra_files``; raise PolicyError listing every problem.
 
-    An extra file may add endpoints, scopes and SDK maps, and may override a bundled
-    endpoint or scope by using its id or name. An SDK id may be defined only once.
+    An extra file may add endpoints, EventSub types, scopes and SDK maps, and may
+    override a bundled endpoint, EventSub type or scope by using its id, type and
+    version, or name. An SDK id may be defined only once.
     Extra files always go through the JSON Schema. The bundled files skip it unless
     ``validate_bundled`` is set, because it costs about half a second and the test
     suite validates them. The checks beyond the schema run on every load.
