@@ -260,7 +260,7 @@ def test_rules_lists_codes() -> None:
     result = run("rules")
     codes = [line.split()[0] for line in result.stdout.splitlines()]
     assert codes == [
-        "TP101", "TP102", "TP103", "TP104", "TP105",
+        "TP101", "TP102", "TP103", "TP104", "TP105", "TP106",
         "TP201", "TP202", "TP203", "TP204",
         "TP301", "TP302", "TP303", "TP304", "TP305",
         "TP401", "TP402", "TP403", "TP404", "TP405", "TP406",

@@ -129,7 +129,7 @@ def _scope_finding(endpoint: Endpoint, token: TokenEvidence | None, granted: Gra
         scopes, source = granted.scopes, granted.source
     else:
         return None
-    missing = _missing(user.scopes, scopes)
+    missing = missing_scopes(user.scopes, scopes)
     if missing is None:
         return None
     requested = ", ".join(sorted(scopes)) or "none"
@@ -137,11 +137,12 @@ def _scope_finding(endpoint: Endpoint, token: TokenEvidence | None, granted: Gra
     return MissingScope(args=(endpoint.label, missing, f"{requested}; from {source}"), **evidence)
 
 
-def _missing(requirement: ScopeRequirement, scopes: frozenset[str]) -> str | None:
+def missing_scopes(requirement: ScopeRequirement, scopes: frozenset[str]) -> str | None:
     """Describe the part of ``requirement`` that ``scopes`` does not meet, or return None when it is met."""
     absent = [scope for scope in requirement.all_of if scope not in scopes]
-    if requirement.any_of and not any(scope in scopes for scope in requirement.any_of):
-        absent.append(" or ".join(requirement.any_of))
+    for group in (requirement.any_of, *requirement.any_of_groups):
+        if group and not any(scope in scopes for scope in group):
+            absent.append(" or ".join(group))
     return " and ".join(absent) if absent else None
 
 

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from twitchpolicy.auth_checks import GrantedScopes, check_call
 from twitchpolicy.config import Config, matches
 from twitchpolicy.endpoint_checks import check_endpoint
-from twitchpolicy.registry import Endpoint, Registry
+from twitchpolicy.eventsub_checks import check_subscription
+from twitchpolicy.registry import Endpoint, EventSubType, Registry
 from twitchpolicy.rules import RULES, Finding, ParseError, ReadError, UnusedSuppression
 from twitchpolicy.scan import ScanResult
 from twitchpolicy.scope_checks import check_refresh_tokens, check_scope_requests, check_secrets, needed_scopes
@@ -43,6 +44,7 @@ def run_checks(registry: Registry, result: ScanResult, config: Config) -> CheckO
     granted = _granted_scopes(result, config)
     called: list[Endpoint] = []
     unverified: list[UnverifiedCall] = []
+    subscribed: list[EventSubType] = []
     all_resolved = True
     for site in result.sites:
         endpoint_finding = check_endpoint(registry, site)
@@ -57,10 +59,14 @@ def run_checks(registry: Registry, result: ScanResult, config: Config) -> CheckO
             continue
         token = site.token or _mapped_token(site, config)
         findings += check_call(site, endpoint, token, granted)
+        subscription_findings, subscription = check_subscription(registry, site, token, granted)
+        findings += subscription_findings
+        if subscription is not None:
+            subscribed.append(subscription)
         if token is None and not endpoint.auth.none:
             unverified.append(UnverifiedCall(site.path, site.line, site.column, endpoint.id, site.token_names))
 
-    needed = needed_scopes(called) if all_resolved else None
+    needed = needed_scopes(called, subscribed) if all_resolved else None
     findings += check_scope_requests(registry, result.scope_requests, needed)
     findings += check_secrets(result.secrets)
     findings += check_refresh_tokens(result.token_requests, result.refresh_token_read)

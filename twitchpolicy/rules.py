@@ -116,6 +116,20 @@ class WebhookTopic(Finding):
     good = '{"type": "stream.online", "version": "1", "condition": {"broadcaster_user_id": "1234"}, "transport": {...}}'
 
 
+class UnknownEventSubType(Finding):
+    code = "TP106"
+    name = "eventsub-type"
+    summary = "An EventSub subscription type or version that Twitch does not have, or has removed."
+    fix = "Use the subscription type and version that the message names."
+    template = "EventSub subscription type %s version %s %s"
+    rationale = (
+        "Create EventSub Subscription answers 400 to a type or version it does not know. Twitch removes old "
+        "versions: channel.follow version 1 stopped working in 2023, for example."
+    )
+    bad = 'json={"type": "channel.follow", "version": "1", "condition": {"broadcaster_user_id": bid}, ...}'
+    good = 'json={"type": "channel.follow", "version": "2", "condition": {"broadcaster_user_id": bid, "moderator_user_id": bid}, ...}'
+
+
 # ---------------------------------------------------------------- TP2xx token kinds
 
 
@@ -359,6 +373,7 @@ RULES: tuple[type[Finding], ...] = (
     KrakenEndpointCall,
     MethodNotAllowed,
     WebhookTopic,
+    UnknownEventSubType,
     AppTokenNotAccepted,
     UserTokenNotAccepted,
     EventSubTransportToken,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 
 from twitchpolicy.pyflow import DEVICE_GRANT, grant_label
-from twitchpolicy.registry import Endpoint, Registry
+from twitchpolicy.registry import Endpoint, EventSubType, Registry
 from twitchpolicy.rules import (
     SCOPES_REFERENCE,
     Finding,
@@ -66,11 +66,11 @@ def _checkable(registry: Registry, scope: str) -> bool:
     return entry is not None and tuple(entry.used_by) == ("helix",)
 
 
-def needed_scopes(endpoints: list[Endpoint]) -> set[str]:
-    """Every scope that one of the called endpoints requires, accepts as an alternative, or uses optionally."""
+def needed_scopes(endpoints: list[Endpoint], subscriptions: list[EventSubType] = ()) -> set[str]:
+    """Every scope that a called endpoint or subscribed EventSub type requires, accepts as an alternative, or uses optionally."""
     needed: set[str] = set()
-    for endpoint in endpoints:
-        needed.update(endpoint.scope_names())
+    for entry in [*endpoints, *subscriptions]:
+        needed.update(entry.scope_names())
     return needed
 
 
