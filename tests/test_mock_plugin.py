@@ -98,17 +98,21 @@ def test_other_host_fails_even_if_caught(pytester: pytest.Pytester) -> None:
 
 
 def test_failure_output_hides_tokens(pytester: pytest.Pytester) -> None:
-    secret = World().app_token().access_token
+    # Tokens differ in every world, so the inner test writes its token to a file for this check.
     pytester.makepyfile(
         """
+        from pathlib import Path
+
         def test_leaks(twitch_mock):
             token = twitch_mock.app_token()
+            Path("issued-token.txt").write_text(token.access_token)
             print("token is", token.access_token)
             assert token.access_token == "something else"
         """
     )
     result = pytester.runpytest("-p", "no:cacheprovider")
     result.assert_outcomes(failed=1)
+    secret = (pytester.path / "issued-token.txt").read_text()
     output = result.stdout.str()
     assert secret[:4] + "…" in output
     assert secret not in output
@@ -129,3 +133,31 @@ def test_rejection_helper_fails_test(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("-p", "no:cacheprovider")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*1 call(s) were rejected by Twitch authorization checks*", "*create-clip] with app -> 401 'Missing User OAUTH Token'*"])
+
+
+def test_token_from_earlier_test_rejected(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import httpx
+
+        CACHE = {}
+
+        def cached_app_token(twitch_mock):
+            if "app" not in CACHE:
+                form = {"client_id": twitch_mock.client.client_id, "client_secret": twitch_mock.client.client_secret, "grant_type": "client_credentials"}
+                CACHE["app"] = httpx.post("https://id.twitch.tv/oauth2/token", data=form).json()["access_token"]
+            return CACHE["app"]
+
+        def test_first(twitch_mock):
+            assert cached_app_token(twitch_mock)
+
+        def test_second(twitch_mock):
+            twitch_mock.user_token("bot_user", ["clips:edit"])
+            headers = {"Authorization": f"Bearer {cached_app_token(twitch_mock)}", "Client-Id": twitch_mock.client.client_id}
+            response = httpx.post("https://api.twitch.tv/helix/clips", params={"broadcaster_id": "1000001"}, headers=headers)
+            assert response.status_code == 401
+            assert response.json()["message"] == "Invalid OAuth token"
+        """
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2)

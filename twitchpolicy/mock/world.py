@@ -13,6 +13,7 @@ import hmac
 import itertools
 import json
 import random
+import secrets
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -64,8 +65,11 @@ class PlannedFailure:
 class World:
     """The mock Twitch: state, token lifecycle and scenario helpers.
 
-    ``seed`` fixes every generated id, token and number, so two worlds built with the
-    same seed respond to the same requests with the same bytes.
+    ``seed`` fixes the seeded data and every generated id and number, so two worlds
+    built with the same seed return the same users, clips and counts. Credentials
+    (access and refresh tokens, authorization codes, device codes) come from the
+    operating system's random source instead, so every world issues different ones
+    and a token cached by an earlier test gets 401 ``Invalid OAuth token``.
 
     The seeded actors (see :mod:`twitchpolicy.mock.seed`) are attributes: ``client``,
     ``public_client`` (no secret), ``extension``, and the users ``broadcaster``
@@ -125,6 +129,11 @@ class World:
     # ------------------------------------------------------------------ lookups
 
     def new_secret(self, length: int = 30) -> str:
+        """Return a new credential from the operating system's random source; ``seed`` does not fix it."""
+        return "".join(secrets.choice(_TOKEN_ALPHABET) for _ in range(length))
+
+    def new_slug(self, length: int = 12) -> str:
+        """Return random text from the seeded generator, for ids that are data (clip slugs), not credentials."""
         return "".join(self.random.choice(_TOKEN_ALPHABET) for _ in range(length))
 
     def new_id(self, prefix: str = "") -> str:

@@ -59,7 +59,7 @@ def create_clip(context: HelixContext) -> Response:
             duration = -1.0
         if not MIN_CLIP_SECONDS <= duration <= MAX_CLIP_SECONDS:
             raise HelixError(400, f'Invalid value for parameter "duration": {duration_text!r}; it must be from 5 to 60 seconds')
-    clip_id = "MockClip" + world.new_secret(12).capitalize()
+    clip_id = "MockClip" + world.new_slug(12).capitalize()
     clip = Clip(
         id=clip_id,
         broadcaster_id=broadcaster_id,

@@ -1,0 +1,48 @@
+"""The mock world used directly: seeded data, credentials, argument forms and thread safety."""
+
+from __future__ import annotations
+
+from twitchpolicy.mock import World
+
+
+def test_tokens_differ_between_worlds() -> None:
+    first = World()
+    second = World()
+    assert first.app_token().access_token != second.app_token().access_token
+    assert first.user_token("bot_user").refresh_token != second.user_token("bot_user").refresh_token
+
+
+def test_seeded_data_same_in_every_world() -> None:
+    first = World()
+    second = World()
+    first.app_token()
+    first.user_token("bot_user", ["clips:edit"])
+    assert [(user.id, user.login, user.created_at) for user in first.users.values()] == [(user.id, user.login, user.created_at) for user in second.users.values()]
+    assert [(clip.id, clip.view_count, clip.duration) for clip in first.clips] == [(clip.id, clip.view_count, clip.duration) for clip in second.clips]
+    assert first.follows == second.follows
+    assert first.channels[first.broadcaster.id].viewer_count == second.channels[second.broadcaster.id].viewer_count
+
+
+def test_stale_token_rejected_by_new_world() -> None:
+    old = World()
+    cached = old.app_token()
+    new = World()
+    new.app_token()
+    new.user_token("bot_user", ["clips:edit"])
+    headers = {"Authorization": cached.authorization, "Client-Id": new.client.client_id}
+    status, _, body = new.handle("POST", "https://api.twitch.tv/helix/clips?broadcaster_id=1000001", headers)
+    assert status == 401
+    assert b'"message":"Invalid OAuth token"' in body
+
+
+def test_created_clip_ids_follow_seed() -> None:
+    slugs = []
+    for extra_tokens in (0, 3):
+        world = World()
+        for _ in range(extra_tokens):
+            world.app_token()
+        token = world.user_token("bot_user", ["clips:edit"])
+        headers = {"Authorization": token.authorization, "Client-Id": world.client.client_id}
+        _, _, body = world.handle("POST", "https://api.twitch.tv/helix/clips?broadcaster_id=1000001", headers)
+        slugs.append(body)
+    assert slugs[0] == slugs[1]
