@@ -444,3 +444,47 @@ def test_scenarios_match_mock_responses(http: httpx.Client, twitch: TwitchMock) 
         assert response.status_code == (scenario.expected_status or 200), name
         if scenario.expected_message is not None:
             assert response.json()["message"] == scenario.expected_message, name
+
+
+def time_out(http: httpx.Client, twitch: TwitchMock, user_id: str, seconds: int) -> None:
+    moderator = twitch.user_token("bot_user", ["moderator:manage:banned_users"])
+    ban_url = f"{HELIX}/moderation/bans?broadcaster_id={BROADCASTER_ID}&moderator_id={twitch.bot.id}"
+    response = http.post(ban_url, json={"data": {"user_id": user_id, "duration": seconds}}, headers=twitch.headers(moderator))
+    assert response.status_code == 200
+
+
+def test_timeout_blocks_chat_until_expiry(http: httpx.Client, twitch: TwitchMock) -> None:
+    time_out(http, twitch, twitch.follower.id, 60)
+    sender = twitch.user_token("follower_user", ["user:write:chat"])
+    message = {"broadcaster_id": BROADCASTER_ID, "sender_id": twitch.follower.id, "message": "hello"}
+
+    during = http.post(f"{HELIX}/chat/messages", json=message, headers=twitch.headers(sender)).json()["data"][0]
+    assert during["is_sent"] is False
+    assert during["drop_reason"]["code"] == "user_banned"
+
+    twitch.advance(60)
+    after = http.post(f"{HELIX}/chat/messages", json=message, headers=twitch.headers(sender)).json()["data"][0]
+    assert after["is_sent"] is True
+
+
+def test_expired_timeout_allows_moderator(http: httpx.Client, twitch: TwitchMock) -> None:
+    time_out(http, twitch, twitch.follower.id, 60)
+    broadcaster = twitch.user_token("mock_streamer", ["channel:manage:moderators"])
+    add_url = f"{HELIX}/moderation/moderators?broadcaster_id={BROADCASTER_ID}&user_id={twitch.follower.id}"
+
+    during = http.post(add_url, headers=twitch.headers(broadcaster))
+    assert during.text == body(400, "The user specified in the user_id field is banned.")
+
+    twitch.advance(61)
+    after = http.post(add_url, headers=twitch.headers(broadcaster))
+    assert after.status_code == 204
+
+
+def test_expired_timeout_cannot_be_unbanned(http: httpx.Client, twitch: TwitchMock) -> None:
+    time_out(http, twitch, twitch.follower.id, 60)
+    twitch.advance(61)
+    moderator = twitch.user_token("bot_user", ["moderator:manage:banned_users"])
+    unban_url = f"{HELIX}/moderation/bans?broadcaster_id={BROADCASTER_ID}&moderator_id={twitch.bot.id}&user_id={twitch.follower.id}"
+    response = http.delete(unban_url, headers=twitch.headers(moderator))
+    assert response.text == body(400, "The user specified in the user_id field is not banned.")
+    assert not twitch.is_banned(BROADCASTER_ID, twitch.follower.id)

@@ -232,6 +232,11 @@ class World:
             return (channel_id, user_id) in self.subscriptions
         return role in self.roles.get((channel_id, user_id), set())
 
+    def is_banned(self, channel_id: str, user_id: str) -> bool:
+        """Tell whether the user is banned from the channel now; a timeout stops counting once it ends."""
+        ban = self.bans.get((channel_id, user_id))
+        return ban is not None and ban.is_active(self.clock.now())
+
     def moderators_of(self, channel_id: str) -> list[str]:
         return sorted(user for (channel, user), roles in self.roles.items() if channel == channel_id and "moderator" in roles)
 
