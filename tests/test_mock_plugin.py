@@ -161,3 +161,34 @@ def test_token_from_earlier_test_rejected(pytester: pytest.Pytester) -> None:
     )
     result = pytester.runpytest("-p", "no:cacheprovider")
     result.assert_outcomes(passed=2)
+
+
+def test_scenarios_pass_assert_authorized(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import httpx
+        import pytest
+
+        @pytest.mark.twitch_token_scenarios("send-chat-message")
+        def test_chat(twitch_mock, twitch_scenario):
+            message = {"broadcaster_id": "1000001", "sender_id": "1000002", "message": "hello"}
+            response = httpx.post("https://api.twitch.tv/helix/chat/messages", json=message, headers=twitch_mock.headers(twitch_scenario.token))
+            assert response.status_code == (twitch_scenario.expected_status or 200)
+            twitch_mock.calls.assert_authorized()
+
+        @pytest.mark.twitch_token_scenarios("get-extensions")
+        def test_extensions(twitch_mock, twitch_scenario):
+            params = {"extension_id": twitch_mock.extension.client_id}
+            response = httpx.get("https://api.twitch.tv/helix/extensions", params=params, headers=twitch_mock.headers(twitch_scenario.token))
+            assert (response.status_code, response.json()["message"]) == (twitch_scenario.expected_status, twitch_scenario.expected_message)
+            twitch_mock.calls.assert_authorized()
+
+        @pytest.mark.twitch_token_scenarios("get-channel-icalendar")
+        def test_icalendar(twitch_mock, twitch_scenario):
+            response = httpx.get("https://api.twitch.tv/helix/schedule/icalendar", params={"broadcaster_id": "1000001"}, headers=twitch_mock.headers(twitch_scenario.token))
+            assert twitch_scenario.authorized
+            assert response.status_code == 200
+        """
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=13)

@@ -276,6 +276,17 @@ class World:
         self.authorizations.setdefault((owner.client_id, person.id), set()).update(granted)
         return self._issue_user_token(owner, person.id, granted, next(self._families), expires_in, refreshable, grant)
 
+    def grant_scopes(self, user: str | User, scopes: Iterable[str], client: str | Client | None = None) -> None:
+        """Record that ``user`` authorized ``client`` with ``scopes``, as the authorize step does, without issuing a token.
+
+        App tokens rely on such grants, for example Send Chat Message on the sender's
+        ``user:write:chat`` and ``user:bot``, and EventSub webhooks on the broadcaster's scopes.
+        """
+        owner = self.get_client(client)
+        person = self.user(user)
+        granted = self.check_scopes(scopes)
+        self.authorizations.setdefault((owner.client_id, person.id), set()).update(granted)
+
     def _issue_user_token(self, client: Client, user_id: str, scopes: tuple[str, ...], family: int, expires_in: int, refreshable: bool, grant: str) -> Token:
         now = self.clock.now()
         token = Token(self.new_secret(), USER, client.client_id, user_id, scopes, now, now + expires_in, grant, family)
