@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from twitchpolicy.mock import World
 
 
@@ -46,3 +48,21 @@ def test_created_clip_ids_follow_seed() -> None:
         _, _, body = world.handle("POST", "https://api.twitch.tv/helix/clips?broadcaster_id=1000001", headers)
         slugs.append(body)
     assert slugs[0] == slugs[1]
+
+
+def test_user_lookup_rejects_other_types() -> None:
+    world = World()
+    with pytest.raises(TypeError, match="expected a login, a user id or a User, not int"):
+        world.user(1000002)  # type: ignore[arg-type]
+
+
+def test_helpers_accept_login_or_user() -> None:
+    world = World()
+    by_login = world.user_token("bot_user")
+    by_object = world.user_token(world.bot)
+    world.change_password("bot_user")
+    assert by_login.revoked
+    assert by_object.revoked
+    world.grant_scopes(world.broadcaster, ["channel:bot"])
+    world.grant_scopes("mock_streamer", ["bits:read"])
+    assert world.authorizations[(world.client.client_id, "1000001")] == {"channel:bot", "bits:read"}

@@ -116,8 +116,7 @@ class World:
         self.authorization_codes: dict[str, AuthorizationCode] = {}
         self.device_codes: dict[str, DeviceCode] = {}
         self.planned_failures: list[PlannedFailure] = []
-        # The authorize step signs in as this user and approves unless consent is "deny".
-        self.consenting_user: User | None = None
+        self._consenting_user: User | None = None
         self.consent = "approve"
         self._families = itertools.count(1)
         self._ids = itertools.count(1)
@@ -144,10 +143,24 @@ class World:
         """The default client: confidential, with the redirect URI ``http://localhost:3000/callback``."""
         return self._default_client
 
+    @property
+    def consenting_user(self) -> User | None:
+        """The user who signs in at the authorize step and approves unless ``consent`` is "deny".
+
+        Set it to a login, a user id or a :class:`User`; None makes the authorize step decline.
+        """
+        return self._consenting_user
+
+    @consenting_user.setter
+    def consenting_user(self, user: str | User | None) -> None:
+        self._consenting_user = None if user is None else self.user(user)
+
     def user(self, key: str | User) -> User:
         """Return the user with this id or login; raise KeyError naming the known logins otherwise."""
         if isinstance(key, User):
             return key
+        if not isinstance(key, str):
+            raise TypeError(f"expected a login, a user id or a User, not {type(key).__name__} {key!r}")
         if key in self.users:
             return self.users[key]
         for user in self.users.values():
