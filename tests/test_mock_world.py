@@ -66,3 +66,25 @@ def test_helpers_accept_login_or_user() -> None:
     world.grant_scopes(world.broadcaster, ["channel:bot"])
     world.grant_scopes("mock_streamer", ["bits:read"])
     assert world.authorizations[(world.client.client_id, "1000001")] == {"channel:bot", "bits:read"}
+
+
+def test_scopes_as_one_string() -> None:
+    world = World()
+    single = world.user_token("bot_user", "clips:edit")
+    several = world.user_token("bot_user", "clips:edit  user:bot")
+    assert single.scopes == ("clips:edit",)
+    assert several.scopes == ("clips:edit", "user:bot")
+
+
+def test_scopes_of_wrong_type() -> None:
+    world = World()
+    with pytest.raises(TypeError, match="scopes must be a list of scope names or one space-separated string, not int"):
+        world.user_token("bot_user", 5)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"scopes must contain scope names \(str\), not NoneType"):
+        world.user_token("bot_user", ["clips:edit", None])  # type: ignore[list-item]
+
+
+def test_unknown_scope_named_in_full() -> None:
+    world = World()
+    with pytest.raises(ValueError, match="unknown scope 'clips:make'"):
+        world.user_token("bot_user", "clips:make")

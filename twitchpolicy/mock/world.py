@@ -272,7 +272,7 @@ class World:
     def user_token(
         self,
         user: str | User,
-        scopes: Iterable[str] = (),
+        scopes: Iterable[str] | str = (),
         client: str | Client | None = None,
         expires_in: int = USER_TOKEN_LIFETIME,
         refreshable: bool = True,
@@ -280,6 +280,7 @@ class World:
     ) -> Token:
         """Issue a user access token with its refresh token, and record the user's grant to the client.
 
+        ``scopes`` is a list of scope names or one space-separated string.
         ``refreshable`` False models the implicit flow, which issues no refresh token.
         Unknown scope names raise ValueError, because Twitch rejects them at the authorize step.
         """
@@ -289,7 +290,7 @@ class World:
         self.authorizations.setdefault((owner.client_id, person.id), set()).update(granted)
         return self._issue_user_token(owner, person.id, granted, next(self._families), expires_in, refreshable, grant)
 
-    def grant_scopes(self, user: str | User, scopes: Iterable[str], client: str | Client | None = None) -> None:
+    def grant_scopes(self, user: str | User, scopes: Iterable[str] | str, client: str | Client | None = None) -> None:
         """Record that ``user`` authorized ``client`` with ``scopes``, as the authorize step does, without issuing a token.
 
         App tokens rely on such grants, for example Send Chat Message on the sender's
@@ -332,9 +333,20 @@ class World:
         scopes = tuple(scope for scope in record.scopes if scope in self.authorizations.get((record.client_id, record.user_id), set()))
         return self._issue_user_token(client, record.user_id, scopes, record.family, USER_TOKEN_LIFETIME, True, "refresh_token")
 
-    def check_scopes(self, scopes: Iterable[str]) -> tuple[str, ...]:
-        """Return the scopes in order without duplicates; raise ValueError on a name the registry lacks."""
+    def check_scopes(self, scopes: Iterable[str] | str) -> tuple[str, ...]:
+        """Return the scopes in order without duplicates; raise ValueError on a name the registry lacks.
+
+        A string is read as space-separated scope names, the form of the authorize URL's
+        ``scope`` parameter. Other values that are not an iterable of strings raise TypeError.
+        """
+        if isinstance(scopes, str):
+            scopes = scopes.split()
+        elif not isinstance(scopes, Iterable):
+            raise TypeError(f"scopes must be a list of scope names or one space-separated string, not {type(scopes).__name__}")
         names = tuple(dict.fromkeys(scopes))
+        wrong = [name for name in names if not isinstance(name, str)]
+        if wrong:
+            raise TypeError(f"scopes must contain scope names (str), not {type(wrong[0]).__name__} {wrong[0]!r}")
         unknown = [name for name in names if name not in self.registry.scopes]
         if unknown:
             raise ValueError(f"unknown scope {unknown[0]!r}; see 'twitchpolicy endpoints --scope NAME' for scope names")
