@@ -488,3 +488,75 @@ def test_expired_timeout_cannot_be_unbanned(http: httpx.Client, twitch: TwitchMo
     response = http.delete(unban_url, headers=twitch.headers(moderator))
     assert response.text == body(400, "The user specified in the user_id field is not banned.")
     assert not twitch.is_banned(BROADCASTER_ID, twitch.follower.id)
+
+
+@pytest.mark.parametrize("first", ["²", "①", "𝟓", "٣", "0", "101", "-1", "+5", " 5", "1.5", "abc", "", "9" * 5000])
+def test_first_must_be_ascii_number(http: httpx.Client, twitch: TwitchMock, first: str) -> None:
+    response = http.get(f"{HELIX}/clips", params={"broadcaster_id": BROADCASTER_ID, "first": first}, headers=twitch.headers(twitch.app_token()))
+    assert response.status_code == 400
+    assert response.json()["message"].startswith('Invalid value for parameter "first"')
+
+
+def test_first_with_leading_zero(http: httpx.Client, twitch: TwitchMock) -> None:
+    response = http.get(f"{HELIX}/clips", params={"broadcaster_id": BROADCASTER_ID, "first": "05"}, headers=twitch.headers(twitch.app_token()))
+    assert response.status_code == 200
+    assert len(response.json()["data"]) == 5
+
+
+@pytest.mark.parametrize("duration", ["٣٠", "𝟑𝟎", "nan", "inf"])
+def test_clip_duration_must_be_ascii_number(http: httpx.Client, twitch: TwitchMock, duration: str) -> None:
+    token = twitch.user_token("bot_user", ["clips:edit"])
+    response = http.post(f"{HELIX}/clips", params={"broadcaster_id": BROADCASTER_ID, "duration": duration}, headers=twitch.headers(token))
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("credential", ["a.b.é".encode(), "é".encode(), "a.b.\u00ff".encode("latin-1")])
+def test_non_ascii_bearer_on_jwt_endpoint(http: httpx.Client, twitch: TwitchMock, credential: bytes) -> None:
+    headers = {"Authorization": b"Bearer " + credential, "Client-Id": twitch.extension.client_id}
+    response = http.get(f"{HELIX}/extensions", params={"extension_id": twitch.extension.client_id}, headers=headers)
+    assert response.text == body(401, "Invalid OAuth token")
+
+
+def test_non_ascii_bearer_on_oauth_endpoint(http: httpx.Client, twitch: TwitchMock) -> None:
+    headers = {"Authorization": "Bearer é".encode(), "Client-Id": twitch.client.client_id}
+    response = http.get(f"{HELIX}/streams", headers=headers)
+    assert response.text == body(401, "Invalid OAuth token")
+
+
+def asgi_get(world: World, host: bytes, path: str = "/helix/streams", raw_path: bytes | None = None) -> list[dict[str, object]]:
+    """Send one GET through the ASGI app with a raw Host header and return the messages it sent."""
+    sent: list[dict[str, object]] = []
+
+    async def receive() -> dict[str, object]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "method": "GET", "path": path, "raw_path": raw_path or path.encode(), "query_string": b"", "headers": [(b"host", host)], "scheme": "http"}
+    asyncio.run(create_app(world)(scope, receive, send))
+    return sent
+
+
+@pytest.mark.parametrize("host", [b"[", b"]", b"[::1", b"[1.2.3.4]", b"[:::]", b"a b", b"a/b", b"a?b", b"a#b", b"a@b", b"host:port", b"host:99999", b"\xff", b"\xc3\xa9.example"])
+def test_asgi_bad_host_header(host: bytes) -> None:
+    world = World()
+    sent = asgi_get(world, host)
+    assert sent[0]["status"] == 400
+    assert json.loads(sent[1]["body"]) == {"error": "Bad Request", "status": 400, "message": f"Invalid Host header: {host.decode('latin-1')!r}"}
+    assert len(world.calls) == 0
+
+
+@pytest.mark.parametrize("host", [b"127.0.0.1:8080", b"localhost", b"[::1]:8080", b"api.twitch.tv", b"API.Twitch.TV:443"])
+def test_asgi_good_host_header(host: bytes) -> None:
+    world = World()
+    sent = asgi_get(world, host)
+    assert sent[0]["status"] == 401
+    assert world.calls[-1].endpoint_id == "get-streams"
+
+
+def test_asgi_encoded_question_mark_stays_in_path() -> None:
+    world = World()
+    sent = asgi_get(world, b"127.0.0.1", "/helix/streams?first=1", raw_path=b"/helix/streams%3Ffirst=1")
+    assert sent[0]["status"] == 404
+    assert world.calls[-1].endpoint_id is None

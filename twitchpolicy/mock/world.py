@@ -501,6 +501,9 @@ def sign_jwt(payload: Mapping[str, Any], secret: bytes) -> str:
 
 def verify_jwt(token: str, secret: bytes, now: float) -> dict[str, Any] | None:
     """Return the payload of an HS256 JWT signed with ``secret`` that has not expired, else None."""
+    # A JWT is ASCII, and hmac.compare_digest raises TypeError on other strings.
+    if not token.isascii():
+        return None
     parts = token.split(".")
     if len(parts) != 3:
         return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from twitchpolicy.mock.handlers.common import ok, paginate, require
@@ -16,6 +17,8 @@ if TYPE_CHECKING:
 MIN_CLIP_SECONDS = 5.0
 MAX_CLIP_SECONDS = 60.0
 DEFAULT_CLIP_SECONDS = 30.0
+
+_DECIMAL = re.compile(r"[0-9]{1,3}(\.[0-9]{1,6})?")
 
 
 def clip_body(world: World, clip: Clip) -> dict[str, Any]:
@@ -53,10 +56,8 @@ def create_clip(context: HelixContext) -> Response:
     duration_text = context.request.param("duration")
     duration = DEFAULT_CLIP_SECONDS
     if duration_text is not None:
-        try:
-            duration = float(duration_text)
-        except ValueError:
-            duration = -1.0
+        # float() also reads "nan", "inf" and non-ASCII digits, which Twitch rejects.
+        duration = float(duration_text) if _DECIMAL.fullmatch(duration_text) else -1.0
         if not MIN_CLIP_SECONDS <= duration <= MAX_CLIP_SECONDS:
             raise HelixError(400, f'Invalid value for parameter "duration": {duration_text!r}; it must be from 5 to 60 seconds')
     clip_id = "MockClip" + world.new_slug(12).capitalize()
