@@ -192,3 +192,49 @@ def test_scenarios_pass_assert_authorized(pytester: pytest.Pytester) -> None:
     )
     result = pytester.runpytest("-p", "no:cacheprovider")
     result.assert_outcomes(passed=13)
+
+
+def test_respx_routers_of_the_test_work(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import httpx
+        import respx
+
+        WEBHOOK = "https://chat-relay.example.invalid/webhook"
+
+        def streams(twitch_mock):
+            return httpx.get("https://api.twitch.tv/helix/streams", headers=twitch_mock.headers(twitch_mock.app_token()))
+
+        def test_fixture_before(respx_mock, twitch_mock):
+            respx_mock.post(WEBHOOK).respond(204)
+            assert httpx.post(WEBHOOK).status_code == 204
+            assert streams(twitch_mock).status_code == 200
+
+        def test_fixture_after(twitch_mock, respx_mock):
+            respx_mock.post(WEBHOOK).respond(204)
+            assert httpx.post(WEBHOOK).status_code == 204
+            assert streams(twitch_mock).status_code == 200
+
+        @respx.mock
+        def test_decorator(twitch_mock):
+            respx.post(WEBHOOK).respond(204)
+            assert httpx.post(WEBHOOK).status_code == 204
+            assert streams(twitch_mock).status_code == 200
+
+        def test_context(twitch_mock):
+            with respx.mock(assert_all_called=False) as router:
+                router.post(WEBHOOK).respond(204)
+                assert httpx.post(WEBHOOK).status_code == 204
+                assert streams(twitch_mock).status_code == 200
+
+        def test_unmocked_host_swallowed(twitch_mock, respx_mock):
+            respx_mock.post(WEBHOOK).respond(204)
+            try:
+                httpx.get("https://other.example.invalid/status")
+            except Exception:
+                pass
+        """
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=5, errors=1)
+    result.stdout.fnmatch_lines(["*ERROR at teardown of test_unmocked_host_swallowed*", "*GET https://other.example.invalid/status*"])

@@ -75,7 +75,11 @@ def twitch_mock(request: pytest.FixtureRequest) -> Iterator[TwitchMock]:
         mock.stop()
     if mock.unexpected_requests:
         listed = "\n".join(f"  {line}" for line in mock.unexpected_requests)
-        pytest.fail(f"the test sent requests to hosts other than api.twitch.tv and id.twitch.tv:\n{listed}", pytrace=False)
+        pytest.fail(
+            "the test sent requests to hosts other than api.twitch.tv and id.twitch.tv that no respx route of the test "
+            f"matched; mock them in a respx router or call twitch_mock.allow_host(host):\n{listed}",
+            pytrace=False,
+        )
 
 
 @pytest.fixture
