@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from xml.etree import ElementTree
 from pathlib import Path
 
 import pytest
@@ -238,3 +239,37 @@ def test_respx_routers_of_the_test_work(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("-p", "no:cacheprovider")
     result.assert_outcomes(passed=5, errors=1)
     result.stdout.fnmatch_lines(["*ERROR at teardown of test_unmocked_host_swallowed*", "*GET https://other.example.invalid/status*"])
+
+
+def test_redacted_report_keeps_summary_and_junit(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A wide terminal keeps pytest from shortening the summary line.
+    monkeypatch.setenv("COLUMNS", "300")
+    pytester.makepyfile(
+        """
+        from pathlib import Path
+
+        def test_leaks(twitch_mock):
+            token = twitch_mock.user_token("bot_user", ["clips:edit"])
+            Path("issued-token.txt").write_text(token.access_token)
+            assert token.access_token == "wrong"
+        """
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider", "-rf", "--junitxml=report.xml")
+    result.assert_outcomes(failed=1)
+    secret = (pytester.path / "issued-token.txt").read_text()
+
+    summary = [line for line in result.stdout.lines if line.startswith("FAILED")]
+    assert len(summary) == 1
+    assert summary[0].startswith(f"FAILED test_redacted_report_keeps_summary_and_junit.py::test_leaks - AssertionError: assert '{secret[:4]}…")
+    assert summary[0].endswith("' == 'wrong'")
+    assert secret not in result.stdout.str()
+    assert secret[-8:] not in result.stdout.str()
+
+    failure = ElementTree.parse(pytester.path / "report.xml").find(".//testcase/failure")
+    assert failure is not None
+    message = failure.get("message", "")
+    assert message.startswith(f"AssertionError: assert '{secret[:4]}…")
+    assert "def test_leaks" not in message
+    assert secret not in message
+    assert secret not in (failure.text or "")
+    assert "def test_leaks" in (failure.text or "")

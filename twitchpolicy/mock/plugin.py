@@ -7,7 +7,9 @@ replaced by their redacted form in the failure report of the test.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -106,9 +108,32 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if world is None or not report.failed:
         return report
     secrets = world.secrets()
-    text = str(report.longrepr)
-    cleaned = scrub(text, secrets)
-    if cleaned != text:
-        report.longrepr = cleaned
+    report.longrepr = _scrub_repr(report.longrepr, secrets, set())
     report.sections = [(title, scrub(content, secrets)) for title, content in report.sections]
     return report
+
+
+def _scrub_repr(value: Any, secrets: set[str], seen: set[int]) -> Any:
+    """Scrub secrets from every string inside a failure repr and return it with its structure kept.
+
+    pytest's repr classes (ExceptionChainRepr, ReprEntry, ReprFileLocation and the others)
+    are dataclasses. The short summary line and JUnit's failure message read
+    ``reprcrash.message`` from them, so replacing the repr by its text would lose both.
+    Lists and dataclasses change in place, and strings and tuples are replaced.
+    """
+    if isinstance(value, str):
+        return scrub(value, secrets)
+    if isinstance(value, tuple):
+        return tuple(_scrub_repr(item, secrets, seen) for item in value)
+    if id(value) in seen:
+        return value
+    seen.add(id(value))
+    if isinstance(value, list):
+        value[:] = [_scrub_repr(item, secrets, seen) for item in value]
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for field in dataclasses.fields(value):
+            current = getattr(value, field.name)
+            cleaned = _scrub_repr(current, secrets, seen)
+            if cleaned is not current:
+                object.__setattr__(value, field.name, cleaned)
+    return value
