@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import json
 from collections.abc import Iterator
 
@@ -560,3 +561,35 @@ def test_asgi_encoded_question_mark_stays_in_path() -> None:
     sent = asgi_get(world, b"127.0.0.1", "/helix/streams?first=1", raw_path=b"/helix/streams%3Ffirst=1")
     assert sent[0]["status"] == 404
     assert world.calls[-1].endpoint_id is None
+
+
+def test_helix_call_url_hides_secrets(http: httpx.Client, twitch: TwitchMock) -> None:
+    token = twitch.app_token()
+    params = {"login": "bot_user", "access_token": token.access_token, "key": token.access_token, "client_secret": "fake-secret-value"}
+    http.get(f"{HELIX}/users", params=params, headers=twitch.headers(token))
+    url = twitch.calls[-1].url
+    assert token.access_token not in url
+    assert "fake-secret-value" not in url
+    assert "login=bot_user" in url
+    assert f"access_token={token.access_token[:4]}…(30 chars)" in url
+
+
+def test_debug_log_hides_secrets(http: httpx.Client, twitch: TwitchMock, caplog: pytest.LogCaptureFixture) -> None:
+    token = twitch.app_token()
+    params = {"login": "bot_user", "client_secret": twitch.client.client_secret, "token": token.access_token}
+    with caplog.at_level(logging.DEBUG):
+        http.get(f"{HELIX}/users", params=params, headers=twitch.headers(token))
+    mock_lines = [record.getMessage() for record in caplog.records if record.name == "twitchpolicy.mock"]
+    httpx_lines = [record.getMessage() for record in caplog.records if record.name == "httpx"]
+    assert len(mock_lines) == 1
+    assert len(httpx_lines) == 1
+    assert "login=bot_user" in mock_lines[0]
+    assert "login=bot_user" in httpx_lines[0]
+    assert twitch.client.client_secret not in caplog.text
+    assert token.access_token not in caplog.text
+
+
+def test_extension_jwt_is_a_secret(twitch: TwitchMock) -> None:
+    jwt = twitch.extension_jwt()
+    assert jwt in twitch.secrets()
+    assert twitch.is_secret(jwt)

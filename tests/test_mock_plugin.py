@@ -107,7 +107,7 @@ def test_failure_output_hides_tokens(pytester: pytest.Pytester) -> None:
         def test_leaks(twitch_mock):
             token = twitch_mock.app_token()
             Path("issued-token.txt").write_text(token.access_token)
-            print("token is", token.access_token)
+            print("token is", token.access_token, "or", token.access_token.upper())
             assert token.access_token == "something else"
         """
     )
@@ -118,6 +118,8 @@ def test_failure_output_hides_tokens(pytester: pytest.Pytester) -> None:
     assert secret[:4] + "…" in output
     assert secret not in output
     assert secret[4:12] not in output
+    assert secret.upper() not in output
+    assert secret[4:12].upper() not in output
 
 
 def test_rejection_helper_fails_test(pytester: pytest.Pytester) -> None:
@@ -273,3 +275,23 @@ def test_redacted_report_keeps_summary_and_junit(pytester: pytest.Pytester, monk
     assert secret not in message
     assert secret not in (failure.text or "")
     assert "def test_leaks" in (failure.text or "")
+
+
+def test_failure_output_hides_extension_jwt(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        from pathlib import Path
+
+        def test_jwt(twitch_mock):
+            jwt = twitch_mock.extension_jwt()
+            Path("issued-jwt.txt").write_text(jwt)
+            assert jwt == ""
+        """
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(failed=1)
+    header, payload, signature = (pytester.path / "issued-jwt.txt").read_text().split(".")
+    output = result.stdout.str()
+    assert header not in output
+    assert payload not in output
+    assert signature not in output

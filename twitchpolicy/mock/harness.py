@@ -9,6 +9,7 @@ the test even when the code under test swallows the exception.
 
 from __future__ import annotations
 
+import logging
 from types import TracebackType
 from typing import Any
 
@@ -16,10 +17,13 @@ import httpx
 import respx
 from respx.models import AllMockedAssertionError
 
-from twitchpolicy.mock.redaction import redact
+from twitchpolicy.mock.redaction import redact, redact_url
 from twitchpolicy.mock.world import World
 
 TWITCH_HOSTS = ("api.twitch.tv", "id.twitch.tv")
+
+# httpx logs every request with its full URL at INFO level.
+_HTTPX_LOGGER = logging.getLogger("httpx")
 
 
 class UnexpectedRequestError(AssertionError):
@@ -48,8 +52,9 @@ class TwitchMock:
         for host in TWITCH_HOSTS:
             self.router.route(host=host).mock(side_effect=self._respond)
         self.router.route().mock(side_effect=self._route_other_host)
+        self._log_filter = _RedactURLs(self.world)
 
-    _OWN_ATTRIBUTES = frozenset({"world", "unexpected_requests", "allowed_hosts", "router"})
+    _OWN_ATTRIBUTES = frozenset({"world", "unexpected_requests", "allowed_hosts", "router", "_log_filter"})
 
     def __getattr__(self, name: str) -> Any:
         # Only called for names TwitchMock lacks: the world's clients, users, tokens and helpers.
@@ -64,9 +69,11 @@ class TwitchMock:
 
     def start(self) -> TwitchMock:
         self.router.start()
+        _HTTPX_LOGGER.addFilter(self._log_filter)
         return self
 
     def stop(self) -> None:
+        _HTTPX_LOGGER.removeFilter(self._log_filter)
         self.router.stop(quiet=True)
 
     def __enter__(self) -> TwitchMock:
@@ -125,6 +132,19 @@ class TwitchMock:
             f"the Twitch mock blocked {description}{sent}: the mock serves only api.twitch.tv and id.twitch.tv. "
             f"Mock this host in a respx router of the test, or call twitch_mock.allow_host({url.host!r}) to let requests reach it."
         )
+
+
+class _RedactURLs(logging.Filter):
+    """Redact credentials in the URLs of httpx's "HTTP Request: ..." log lines while the mock is started."""
+
+    def __init__(self, world: World) -> None:
+        super().__init__()
+        self.world = world
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(redact_url(str(arg), self.world.is_secret) if isinstance(arg, httpx.URL) else arg for arg in record.args)
+        return True
 
 
 def _router_matches(router: Any, request: httpx.Request) -> bool:

@@ -115,6 +115,8 @@ class World:
         self.refresh_tokens: dict[str, RefreshToken] = {}
         self.authorization_codes: dict[str, AuthorizationCode] = {}
         self.device_codes: dict[str, DeviceCode] = {}
+        # Extension JWTs that extension_jwt() signed or a request carried, so output can hide them.
+        self.extension_jwts: set[str] = set()
         self.planned_failures: list[PlannedFailure] = []
         self._consenting_user: User | None = None
         self.consent = "approve"
@@ -371,7 +373,9 @@ class World:
         payload = {"exp": int(self.clock.now() + expires_in), "role": role, **claims}
         if user_id is not None:
             payload["user_id"] = user_id
-        return sign_jwt(payload, owner.extension_secret)
+        jwt = sign_jwt(payload, owner.extension_secret)
+        self.extension_jwts.add(jwt)
+        return jwt
 
     # ------------------------------------------------------------------ scenario helpers
 
@@ -475,12 +479,22 @@ class World:
     def secrets(self) -> set[str]:
         """Return every token and secret of this world, for scrubbing them from output."""
         values: set[str] = set(self.tokens) | set(self.refresh_tokens) | set(self.authorization_codes) | set(self.device_codes)
+        values |= self.extension_jwts
         for client in self.clients.values():
             if client.client_secret:
                 values.add(client.client_secret)
             if client.extension_secret:
                 values.add(base64.b64encode(client.extension_secret).decode())
         return values
+
+
+    def is_secret(self, value: str) -> bool:
+        """Tell whether ``value`` is a token, code, client secret or extension JWT of this world."""
+        if value in self.tokens or value in self.refresh_tokens or value in self.authorization_codes or value in self.device_codes:
+            return True
+        if value in self.extension_jwts:
+            return True
+        return any(value == client.client_secret for client in self.clients.values())
 
 
 def rate_limit_key(token: Token) -> tuple[str, str | None]:
