@@ -295,3 +295,75 @@ def test_failure_output_hides_extension_jwt(pytester: pytest.Pytester) -> None:
     assert header not in output
     assert payload not in output
     assert signature not in output
+
+
+WALL_CLOCK_TEST = """
+import time
+
+import httpx
+
+def test_reset_follows_wall_clock(twitch_mock):
+    before = time.time()
+    token = twitch_mock.app_token()
+    twitch_mock.exhaust_rate_limit(token)
+    response = httpx.get("https://api.twitch.tv/helix/streams", headers=twitch_mock.headers(token))
+    assert response.status_code == 429
+    reset = int(response.headers["Ratelimit-Reset"])
+    assert before + 59 <= reset <= time.time() + 61
+"""
+
+
+def test_wall_clock_from_ini(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\ntwitch_mock_clock = wall\n")
+    pytester.makepyfile(WALL_CLOCK_TEST)
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+
+
+def test_world_marker_options(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        WALL_CLOCK_TEST.replace("def test_reset", "@pytest.mark.twitch_world(clock='wall')\ndef test_reset").replace("import httpx", "import httpx\nimport pytest")
+        + """
+@pytest.mark.twitch_world(rate_limit=3)
+def test_small_bucket(twitch_mock):
+    token = twitch_mock.app_token()
+    statuses = [httpx.get("https://api.twitch.tv/helix/streams", headers=twitch_mock.headers(token)).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+
+@pytest.mark.twitch_world(clock=1_800_000_000)
+def test_clock_at_time(twitch_mock):
+    assert twitch_mock.clock.rfc3339() == "2027-01-15T08:00:00Z"
+
+def test_default_clock(twitch_mock):
+    assert twitch_mock.clock.rfc3339() == "2026-01-01T00:00:00Z"
+"""
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=4)
+
+
+def test_world_marker_rejects_bad_options(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.twitch_world(clock="sundial")
+        def test_bad_clock(twitch_mock):
+            pass
+
+        @pytest.mark.twitch_world(speed=3)
+        def test_bad_option(twitch_mock):
+            pass
+        """
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(errors=2)
+    result.stdout.fnmatch_lines(["*twitch_world: invalid clock 'sundial'; use 'fixed', 'wall' or a Unix time in seconds*", "*twitch_world: unknown option 'speed'; the options are seed, clock and rate_limit*"])
+
+
+def test_clock_ini_rejects_bad_value(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\ntwitch_mock_clock = tomorrow\n")
+    pytester.makepyfile("def test_any(twitch_mock):\n    pass\n")
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*twitch_mock_clock = 'tomorrow' is invalid; use 'fixed' or 'wall'*"])

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
-from twitchpolicy.mock import World
+from twitchpolicy.mock import Clock, World
 
 
 def test_tokens_differ_between_worlds() -> None:
@@ -88,3 +90,27 @@ def test_unknown_scope_named_in_full() -> None:
     world = World()
     with pytest.raises(ValueError, match="unknown scope 'clips:make'"):
         world.user_token("bot_user", "clips:make")
+
+
+def test_wall_clock_starts_now() -> None:
+    before = time.time()
+    clock = Clock.from_wall_time()
+    after = time.time()
+    assert before <= clock.now() <= after
+    clock.advance(10)
+    assert before + 10 <= clock.now() <= after + 10
+
+
+def test_fixed_clock_start() -> None:
+    assert World().clock.rfc3339() == "2026-01-01T00:00:00Z"
+
+
+def test_set_rate_limit() -> None:
+    world = World()
+    token = world.app_token()
+    headers = {"Authorization": token.authorization, "Client-Id": world.client.client_id}
+    world.set_rate_limit(3)
+    statuses = [world.handle("GET", "https://api.twitch.tv/helix/streams", headers)[0] for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    with pytest.raises(ValueError, match="rate limit must be at least 1 point, not 0"):
+        world.set_rate_limit(0)

@@ -438,6 +438,10 @@ class World:
             raise ValueError(f"unknown endpoint id {endpoint_id!r}")
         self.planned_failures.append(PlannedFailure(status, endpoint_id, count))
 
+    def set_rate_limit(self, limit: int) -> None:
+        """Give every bucket ``limit`` points a minute; buckets start full again."""
+        self.rate_limiter = RateLimiter(self.clock, limit=limit)
+
     def exhaust_rate_limit(self, token: Token | str) -> None:
         """Empty the rate-limit bucket that the token draws from; it refills as the clock advances."""
         record = self._as_token(token)
