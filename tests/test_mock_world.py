@@ -114,3 +114,18 @@ def test_set_rate_limit() -> None:
     assert statuses == [200, 200, 200, 429]
     with pytest.raises(ValueError, match="rate limit must be at least 1 point, not 0"):
         world.set_rate_limit(0)
+
+
+def test_other_broadcaster_as_documented() -> None:
+    world = World()
+    other = world.other_broadcaster
+    assert (other.id, other.login) == ("1000008", "other_streamer")
+    assert not world.channels[other.id].live
+    assert world.channels[other.id].game_name == "Minecraft"
+    assert world.has_role(other.id, world.bot.id, "follower")
+    for role in ("moderator", "editor", "vip", "subscriber"):
+        assert not world.has_role(other.id, world.bot.id, role), role
+
+
+def test_default_client_redirect_uris() -> None:
+    assert World().client.redirect_uris == ("http://localhost:3000/callback",)
