@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import json
 from collections.abc import Iterator
 
@@ -593,3 +594,115 @@ def test_extension_jwt_is_a_secret(twitch: TwitchMock) -> None:
     jwt = twitch.extension_jwt()
     assert jwt in twitch.secrets()
     assert twitch.is_secret(jwt)
+
+
+@pytest.mark.parametrize("duration", [True, False, 1.5, "60", 0, 1_209_601])
+def test_ban_duration_must_be_integer(http: httpx.Client, twitch: TwitchMock, duration: object) -> None:
+    moderator = twitch.user_token("bot_user", ["moderator:manage:banned_users"])
+    ban_url = f"{HELIX}/moderation/bans?broadcaster_id={BROADCASTER_ID}&moderator_id={twitch.bot.id}"
+    response = http.post(ban_url, json={"data": {"user_id": twitch.follower.id, "duration": duration}}, headers=twitch.headers(moderator))
+    assert response.text == body(400, "The duration must be a number of seconds from 1 to 1209600.")
+    assert not twitch.is_banned(BROADCASTER_ID, twitch.follower.id)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"delay": True}, 'The field "delay" must be an integer.'),
+        ({"delay": 1.5}, 'The field "delay" must be an integer.'),
+        ({"delay": 901}, 'The field "delay" must be from 0 to 900 seconds.'),
+        ({"delay": -1}, 'The field "delay" must be from 0 to 900 seconds.'),
+        ({"is_branded_content": 1}, 'The field "is_branded_content" must be a boolean.'),
+        ({"title": 5}, 'The field "title" must be a string.'),
+        ({"tags": "English"}, 'The field "tags" must be an array.'),
+        ({"tags": [{"a": 1}]}, "Each tag must be a string of 1 to 25 characters without spaces."),
+        ({"tags": [None]}, "Each tag must be a string of 1 to 25 characters without spaces."),
+        ({"tags": [""]}, "Each tag must be a string of 1 to 25 characters without spaces."),
+        ({"tags": ["two words"]}, "Each tag must be a string of 1 to 25 characters without spaces."),
+        ({"tags": ["x" * 26]}, "Each tag must be a string of 1 to 25 characters without spaces."),
+        ({"tags": [f"tag{number}" for number in range(11)]}, "A channel may have at most 10 tags."),
+    ],
+)
+def test_modify_channel_rejects_bad_fields(http: httpx.Client, twitch: TwitchMock, changes: dict[str, object], message: str) -> None:
+    token = twitch.user_token("mock_streamer", ["channel:manage:broadcast"])
+    channel = twitch.channels[BROADCASTER_ID]
+    saved = (channel.delay, list(channel.tags), channel.title, channel.is_branded_content)
+    response = http.patch(f"{HELIX}/channels?broadcaster_id={BROADCASTER_ID}", json=changes, headers=twitch.headers(token))
+    assert response.text == body(400, message)
+    assert (channel.delay, channel.tags, channel.title, channel.is_branded_content) == saved
+
+
+def test_modify_channel_accepts_limits(http: httpx.Client, twitch: TwitchMock) -> None:
+    token = twitch.user_token("mock_streamer", ["channel:manage:broadcast"])
+    tags = [f"Tag{number}" for number in range(9)] + ["x" * 25]
+    response = http.patch(f"{HELIX}/channels?broadcaster_id={BROADCASTER_ID}", json={"delay": 900, "tags": tags}, headers=twitch.headers(token))
+    assert response.status_code == 204
+    assert twitch.channels[BROADCASTER_ID].delay == 900
+    assert twitch.channels[BROADCASTER_ID].tags == tags
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("type", ["stream.online"]), ("type", {"name": "stream.online"}), ("type", 1), ("version", 1), ("version", ["1"])],
+)
+def test_eventsub_type_and_version_strings(http: httpx.Client, twitch: TwitchMock, field: str, value: object) -> None:
+    token = twitch.user_token("mock_streamer", [])
+    payload = {"type": "stream.online", "version": "1", "condition": {"broadcaster_user_id": BROADCASTER_ID}, "transport": {"method": "websocket", "session_id": "fake-session-0001"}}
+    payload[field] = value
+    response = http.post(f"{HELIX}/eventsub/subscriptions", json=payload, headers=twitch.headers(token))
+    assert response.text == body(400, f'The field "{field}" must be a string.')
+    assert twitch.eventsub == []
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        ("/channels", "broadcaster_id"),
+        ("/streams", "user_id"),
+        ("/streams", "user_login"),
+        ("/streams", "game_id"),
+        ("/clips", "id"),
+    ],
+)
+def test_more_than_100_ids_rejected(http: httpx.Client, twitch: TwitchMock, path: str, name: str) -> None:
+    headers = twitch.headers(twitch.app_token())
+    at_limit = http.get(f"{HELIX}{path}", params=[(name, str(1000001 + number)) for number in range(100)], headers=headers)
+    over_limit = http.get(f"{HELIX}{path}", params=[(name, str(1000001 + number)) for number in range(101)], headers=headers)
+    assert at_limit.status_code == 200
+    assert over_limit.text == body(400, f'The request may contain at most 100 "{name}" values.')
+
+
+@pytest.mark.parametrize(
+    ("path", "scopes"),
+    [
+        ("/moderation/banned", ["moderation:read"]),
+        ("/moderation/moderators", ["moderation:read"]),
+        ("/subscriptions", ["channel:read:subscriptions"]),
+    ],
+)
+def test_more_than_100_user_ids_rejected(http: httpx.Client, twitch: TwitchMock, path: str, scopes: list[str]) -> None:
+    headers = twitch.headers(twitch.user_token("mock_streamer", scopes))
+    params = [("broadcaster_id", BROADCASTER_ID)] + [("user_id", str(1000001 + number)) for number in range(101)]
+    response = http.get(f"{HELIX}{path}", params=params, headers=headers)
+    assert response.text == body(400, 'The request may contain at most 100 "user_id" values.')
+
+
+def test_huge_id_list_answered_quickly(twitch: TwitchMock) -> None:
+    token = twitch.app_token()
+    query = "&".join(f"broadcaster_id={number}" for number in range(300_000))
+    headers = {"Authorization": token.authorization, "Client-Id": twitch.client.client_id}
+    started = time.perf_counter()
+    status, _, _ = twitch.handle("GET", f"{HELIX}/channels?{query}", headers)
+    assert status == 400
+    assert time.perf_counter() - started < 5
+
+
+def test_clips_same_second_newest_first(http: httpx.Client, twitch: TwitchMock) -> None:
+    token = twitch.user_token("bot_user", ["clips:edit"])
+    created = []
+    for _ in range(5):
+        response = http.post(f"{HELIX}/clips?broadcaster_id={BROADCASTER_ID}", headers=twitch.headers(token))
+        created.append(response.json()["data"][0]["id"])
+    listed = http.get(f"{HELIX}/clips?broadcaster_id={BROADCASTER_ID}&first=6", headers=twitch.headers(token)).json()["data"]
+    assert [clip["id"] for clip in listed[:5]] == list(reversed(created))
+    assert listed[5]["id"] == "SeededClip001"

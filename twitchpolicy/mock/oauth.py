@@ -57,7 +57,7 @@ def _log(world: World, request: Request, endpoint_id: str | None, response: Resp
     world.calls.record(
         Call(
             method=request.method,
-            url=redact_url(request.url, world.is_secret),
+            url=redact_url(request.url, world.is_secret, request.query),
             host=request.host,
             path=request.path,
             endpoint_id=endpoint_id,

@@ -48,18 +48,21 @@ def scrub(text: str, secrets: set[str]) -> str:
     return _WORD.sub(hide_piece, text)
 
 
-def redact_url(url: str, is_secret: Callable[[str], bool]) -> str:
+def redact_url(url: str, is_secret: Callable[[str], bool], query: list[tuple[str, str]] | None = None) -> str:
     """Return ``url`` with the query values that are credentials redacted.
 
     A value is redacted when its parameter is in SECRET_PARAMETERS or ``is_secret``
-    returns True for it. Other parameters keep their values. The redacted form stays
-    unencoded (``token=abcd…(30 chars)``) because the result is for people to read.
+    returns True for it. Other parameters keep their values, and a URL without such
+    a value comes back unchanged. The redacted form stays unencoded
+    (``token=abcd…(30 chars)``) because the result is for people to read. ``query``
+    saves parsing the query string again when the caller has parsed it.
     """
     parts = urlsplit(url)
     if not parts.query:
         return url
-    fields = []
-    for name, value in parse_qsl(parts.query, keep_blank_values=True):
-        shown = redact(value) if name in SECRET_PARAMETERS or is_secret(value) else quote_plus(value)
-        fields.append(f"{quote_plus(name)}={shown}")
+    pairs = query if query is not None else parse_qsl(parts.query, keep_blank_values=True)
+    hidden = [name in SECRET_PARAMETERS or is_secret(value) for name, value in pairs]
+    if not any(hidden):
+        return url
+    fields = [f"{quote_plus(name)}={redact(value) if secret else quote_plus(value)}" for (name, value), secret in zip(pairs, hidden)]
     return urlunsplit(parts._replace(query="&".join(fields)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from twitchpolicy.mock.handlers.common import ok, paginate, require
+from twitchpolicy.mock.handlers.common import limited_params, ok, paginate, require
 from twitchpolicy.mock.model import Clip
 from twitchpolicy.mock.protocol import HelixError, Response
 
@@ -79,11 +79,14 @@ def get_clips(context: HelixContext) -> Response:
     request = context.request
     broadcaster_id = request.param("broadcaster_id")
     game_id = request.param("game_id")
-    ids = request.params("id")
+    ids = limited_params(context, "id")
     if sum(1 for given in (broadcaster_id, game_id, ids) if given) != 1:
         # NOTE: Twitch requires exactly one of the three; the wording is an assumption.
         raise HelixError(400, 'The request must name exactly one of "broadcaster_id", "game_id" or "id".')
-    clips = sorted(world.clips, key=lambda clip: (clip.created_at, clip.id), reverse=True)
+    # Newest first. world.clips is in creation order, so its index breaks ties between
+    # clips created in the same second.
+    ordered = sorted(enumerate(world.clips), key=lambda item: (item[1].created_at, item[0]), reverse=True)
+    clips = [clip for _, clip in ordered]
     if broadcaster_id:
         clips = [clip for clip in clips if clip.broadcaster_id == broadcaster_id]
     elif game_id:

@@ -15,6 +15,9 @@ if TYPE_CHECKING:
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+# Twitch's API reference caps repeated id, login and game parameters at 100 values
+# ("You may specify a maximum of 100 IDs" on Get Channel Information).
+MAX_IDS = 100
 
 _ASCII_COUNT = re.compile(r"[0-9]{1,9}")
 
@@ -25,6 +28,15 @@ def require(context: HelixContext, name: str) -> str:
     if not value:
         raise HelixError(400, f'Missing required parameter "{name}"')
     return value
+
+
+def limited_params(context: HelixContext, name: str, maximum: int = MAX_IDS) -> list[str]:
+    """Return every value of the query parameter ``name``; raise 400 when there are more than ``maximum``."""
+    values = context.request.params(name)
+    if len(values) > maximum:
+        # NOTE: Twitch's wording for more values than the limit is an assumption.
+        raise HelixError(400, f'The request may contain at most {maximum} "{name}" values.')
+    return values
 
 
 def body(context: HelixContext) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from twitchpolicy.mock.clock import format_rfc3339
-from twitchpolicy.mock.handlers.common import body, no_content, ok, paginate, require, user_fields
+from twitchpolicy.mock.handlers.common import body, limited_params, no_content, ok, paginate, require, user_fields
 from twitchpolicy.mock.model import Ban
 from twitchpolicy.mock.protocol import HelixError, Response
 
@@ -36,7 +36,7 @@ def _active_bans(world: World, broadcaster_id: str) -> list[Ban]:
 def get_banned_users(context: HelixContext) -> Response:
     world = context.world
     bans = _active_bans(world, require(context, "broadcaster_id"))
-    wanted = set(context.request.params("user_id"))
+    wanted = set(limited_params(context, "user_id"))
     if wanted:
         bans = [ban for ban in bans if ban.user_id in wanted]
     page, pagination = paginate(context, bans)
@@ -56,7 +56,8 @@ def ban_user(context: HelixContext) -> Response:
     if user_id == broadcaster_id:
         raise HelixError(400, "The user specified in the user_id field may not be banned.")
     duration = payload.get("duration")
-    if duration is not None and (not isinstance(duration, int) or not 1 <= duration <= MAX_TIMEOUT_SECONDS):
+    # bool is an int in Python, but JSON true is not a number of seconds.
+    if duration is not None and (type(duration) is not int or not 1 <= duration <= MAX_TIMEOUT_SECONDS):
         raise HelixError(400, f"The duration must be a number of seconds from 1 to {MAX_TIMEOUT_SECONDS}.")
     if world.is_banned(broadcaster_id, user_id):
         raise HelixError(400, "The user specified in the user_id field is already banned.")
@@ -87,7 +88,7 @@ def unban_user(context: HelixContext) -> Response:
 def get_moderators(context: HelixContext) -> Response:
     world = context.world
     moderators = world.moderators_of(require(context, "broadcaster_id"))
-    wanted = set(context.request.params("user_id"))
+    wanted = set(limited_params(context, "user_id"))
     if wanted:
         moderators = [user_id for user_id in moderators if user_id in wanted]
     page, pagination = paginate(context, moderators)
