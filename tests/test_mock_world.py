@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import threading
 import time
 
 import pytest
@@ -129,3 +131,38 @@ def test_other_broadcaster_as_documented() -> None:
 
 def test_default_client_redirect_uris() -> None:
     assert World().client.redirect_uris == ("http://localhost:3000/callback",)
+
+
+def test_state_changes_from_threads() -> None:
+    world = World()
+    for _ in range(5_000):
+        world.app_token()
+    errors: list[BaseException] = []
+    stop = threading.Event()
+    token_form = f"client_id={world.client.client_id}&client_secret={world.client.client_secret}&grant_type=client_credentials"
+
+    def fetch_tokens() -> None:
+        while not stop.is_set():
+            try:
+                world.handle("POST", "https://id.twitch.tv/oauth2/token", {"Content-Type": "application/x-www-form-urlencoded"}, token_form)
+                world.user_token("bot_user", ["clips:edit"])
+            except BaseException as error:  # noqa: BLE001 - the test reports any exception from the thread
+                errors.append(error)
+                return
+
+    previous_interval = sys.getswitchinterval()
+    # A short switch interval makes the threads interleave inside World methods.
+    sys.setswitchinterval(1e-6)
+    workers = [threading.Thread(target=fetch_tokens) for _ in range(3)]
+    try:
+        for worker in workers:
+            worker.start()
+        for _ in range(30):
+            world.change_password("bot_user")
+            world.disconnect("mock_streamer")
+    finally:
+        stop.set()
+        for worker in workers:
+            worker.join()
+        sys.setswitchinterval(previous_interval)
+    assert errors == []

@@ -8,6 +8,7 @@ wraps the same method as an ASGI application.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import itertools
@@ -15,9 +16,10 @@ import json
 import random
 import secrets
 import string
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from twitchpolicy.mock.calllog import CallLog
 from twitchpolicy.mock.clock import Clock
@@ -51,6 +53,20 @@ DEVICE_POLL_INTERVAL = 5
 AUTHORIZATION_CODE_LIFETIME = 600
 
 _TOKEN_ALPHABET = string.ascii_lowercase + string.digits
+
+
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+
+def _locked(method: _Method) -> _Method:
+    """Run a World method while holding the world's lock."""
+
+    @functools.wraps(method)
+    def run_locked(self: World, *args: Any, **kwargs: Any) -> Any:
+        with self.lock:
+            return method(self, *args, **kwargs)
+
+    return cast(_Method, run_locked)
 
 
 @dataclass
@@ -91,6 +107,10 @@ class World:
     _default_client: Client
 
     def __init__(self, seed: int = 0, clock: Clock | None = None, registry: Registry | None = None, rate_limit: int = 800) -> None:
+        # Requests and the helpers below hold this lock, so bot threads and the test
+        # thread may change the world at the same time. Hold it too while iterating
+        # the state dicts and lists from one thread as other threads send requests.
+        self.lock = threading.RLock()
         self.clock = clock or Clock()
         self.registry = registry or load_registry()
         self.random = random.Random(seed)
@@ -157,6 +177,7 @@ class World:
     def consenting_user(self, user: str | User | None) -> None:
         self._consenting_user = None if user is None else self.user(user)
 
+    @_locked
     def user(self, key: str | User) -> User:
         """Return the user with this id or login; raise KeyError naming the known logins otherwise."""
         if isinstance(key, User):
@@ -186,11 +207,13 @@ class World:
             return key
         return self.clients[key]
 
+    @_locked
     def add_client(self, client_id: str, client_secret: str | None, redirect_uris: Iterable[str] = (), name: str = "mock app", extension_secret: bytes | None = None) -> Client:
         client = Client(client_id, client_secret, tuple(redirect_uris), name, extension_secret)
         self.clients[client_id] = client
         return client
 
+    @_locked
     def add_user(self, user_id: str, login: str, display_name: str | None = None, broadcaster_type: str = "", description: str = "") -> User:
         user = User(
             id=user_id,
@@ -207,6 +230,7 @@ class World:
 
     # ------------------------------------------------------------------ roles
 
+    @_locked
     def add_role(self, channel: str | User, user: str | User, role: str, **details: Any) -> None:
         """Give ``user`` a role in ``channel``: moderator, editor, vip, subscriber or follower.
 
@@ -227,6 +251,7 @@ class World:
         else:
             raise ValueError(f"unknown role {role!r}; expected moderator, editor, vip, subscriber or follower")
 
+    @_locked
     def remove_role(self, channel: str | User, user: str | User, role: str) -> None:
         channel_id = self.user(channel).id
         user_id = self.user(user).id
@@ -237,6 +262,7 @@ class World:
         else:
             self.roles.get((channel_id, user_id), set()).discard(role)
 
+    @_locked
     def has_role(self, channel_id: str, user_id: str, role: str) -> bool:
         """Tell whether the user has the role; a broadcaster counts as moderator and editor of their own channel."""
         if channel_id == user_id and role in ("broadcaster", "moderator", "editor"):
@@ -247,14 +273,17 @@ class World:
             return (channel_id, user_id) in self.subscriptions
         return role in self.roles.get((channel_id, user_id), set())
 
+    @_locked
     def is_banned(self, channel_id: str, user_id: str) -> bool:
         """Tell whether the user is banned from the channel now; a timeout stops counting once it ends."""
         ban = self.bans.get((channel_id, user_id))
         return ban is not None and ban.is_active(self.clock.now())
 
+    @_locked
     def moderators_of(self, channel_id: str) -> list[str]:
         return sorted(user for (channel, user), roles in self.roles.items() if channel == channel_id and "moderator" in roles)
 
+    @_locked
     def vips_of(self, channel_id: str) -> list[str]:
         return sorted(user for (channel, user), roles in self.roles.items() if channel == channel_id and "vip" in roles)
 
@@ -264,6 +293,7 @@ class World:
         self.tokens[token.access_token] = token
         return token
 
+    @_locked
     def app_token(self, client: str | Client | None = None, expires_in: int = APP_TOKEN_LIFETIME) -> Token:
         """Issue an app access token for ``client`` (default: the world's client)."""
         owner = self.get_client(client)
@@ -271,6 +301,7 @@ class World:
         token = Token(self.new_secret(), APP, owner.client_id, None, (), now, now + expires_in, "client_credentials", next(self._families))
         return self._store(token)
 
+    @_locked
     def user_token(
         self,
         user: str | User,
@@ -292,6 +323,7 @@ class World:
         self.authorizations.setdefault((owner.client_id, person.id), set()).update(granted)
         return self._issue_user_token(owner, person.id, granted, next(self._families), expires_in, refreshable, grant)
 
+    @_locked
     def grant_scopes(self, user: str | User, scopes: Iterable[str] | str, client: str | Client | None = None) -> None:
         """Record that ``user`` authorized ``client`` with ``scopes``, as the authorize step does, without issuing a token.
 
@@ -320,6 +352,7 @@ class World:
             token.refresh_token = refresh.value
         return self._store(token)
 
+    @_locked
     def refresh(self, refresh_token: str) -> Token:
         """Exchange a refresh token for a new access and refresh token pair.
 
@@ -365,6 +398,7 @@ class World:
             raise KeyError("no such access token in this mock world")
         return found
 
+    @_locked
     def extension_jwt(self, client: str | Client | None = None, role: str = "external", user_id: str | None = None, expires_in: int = 3600, **claims: Any) -> str:
         """Sign an extension JWT (HS256) with the extension client's secret, as an extension backend does."""
         owner = self.get_client(client) if client is not None else self.extension
@@ -379,6 +413,7 @@ class World:
 
     # ------------------------------------------------------------------ scenario helpers
 
+    @_locked
     def revoke(self, token: Token | str) -> None:
         """Revoke an access token and the refresh tokens of its authorization, as POST /oauth2/revoke does."""
         record = self._as_token(token)
@@ -388,14 +423,17 @@ class World:
                 if refresh.family == record.family:
                     refresh.revoked = True
 
+    @_locked
     def expire(self, token: Token | str) -> None:
         """Make the access token expire now; its refresh token still works."""
         record = self._as_token(token)
         record.expires_at = min(record.expires_at, self.clock.now())
 
+    @_locked
     def advance(self, seconds: float) -> float:
         return self.clock.advance(seconds)
 
+    @_locked
     def disconnect(self, user: str | User, client: str | Client | None = None) -> None:
         """The user disconnects the app: every token of that user for that client dies and refresh fails.
 
@@ -410,6 +448,7 @@ class World:
             if subscription.client_id == owner.client_id and person.id in subscription.condition.values():
                 subscription.status = "authorization_revoked"
 
+    @_locked
     def change_password(self, user: str | User) -> None:
         """The user changes their password: every token of that user, for every client, dies."""
         person = self.user(user)
@@ -423,6 +462,7 @@ class World:
             if refresh.user_id == user_id and (client_id is None or refresh.client_id == client_id):
                 refresh.revoked = True
 
+    @_locked
     def take_scope(self, token: Token | str, scope: str) -> None:
         """Remove ``scope`` from the token, from tokens refreshed later, and from the user's grant to the client."""
         record = self._as_token(token)
@@ -430,6 +470,7 @@ class World:
         if record.user_id is not None:
             self.authorizations.get((record.client_id, record.user_id), set()).discard(scope)
 
+    @_locked
     def fail_next(self, status: int = 500, endpoint_id: str | None = None, count: int = 1) -> None:
         """Make the next ``count`` Helix calls (to ``endpoint_id`` only, if given) fail with ``status``."""
         if status not in (500, 502, 503, 504):
@@ -438,21 +479,25 @@ class World:
             raise ValueError(f"unknown endpoint id {endpoint_id!r}")
         self.planned_failures.append(PlannedFailure(status, endpoint_id, count))
 
+    @_locked
     def set_rate_limit(self, limit: int) -> None:
         """Give every bucket ``limit`` points a minute; buckets start full again."""
         self.rate_limiter = RateLimiter(self.clock, limit=limit)
 
+    @_locked
     def exhaust_rate_limit(self, token: Token | str) -> None:
         """Empty the rate-limit bucket that the token draws from; it refills as the clock advances."""
         record = self._as_token(token)
         self.rate_limiter.exhaust(rate_limit_key(record))
 
+    @_locked
     def approve_device(self, user_code: str, user: str | User | None = None) -> None:
         """The user enters ``user_code`` on the activation page and approves the device."""
         code = self._device_by_user_code(user_code)
         code.state = "approved"
         code.user_id = self.user(user or self.consenting_user or self.bot).id
 
+    @_locked
     def deny_device(self, user_code: str) -> None:
         self._device_by_user_code(user_code).state = "denied"
 
@@ -469,6 +514,7 @@ class World:
         response = self.handle_request(Request.build(method, url, headers, body))
         return response.status, response.headers, response.body
 
+    @_locked
     def handle_request(self, request: Request) -> Response:
         from twitchpolicy.mock import helix, oauth
 
@@ -480,6 +526,7 @@ class World:
             return helix.handle(self, request)
         return helix.not_found(self, request)
 
+    @_locked
     def secrets(self) -> set[str]:
         """Return every token and secret of this world, for scrubbing them from output."""
         values: set[str] = set(self.tokens) | set(self.refresh_tokens) | set(self.authorization_codes) | set(self.device_codes)
@@ -492,6 +539,7 @@ class World:
         return values
 
 
+    @_locked
     def is_secret(self, value: str) -> bool:
         """Tell whether ``value`` is a token, code, client secret or extension JWT of this world."""
         if value in self.tokens or value in self.refresh_tokens or value in self.authorization_codes or value in self.device_codes:
