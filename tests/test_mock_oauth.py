@@ -364,9 +364,9 @@ def test_approve_device_by_consenting_login(http: httpx.Client, twitch: TwitchMo
     twitch.approve_device(str(started["user_code"]))
     twitch.advance(5)
     approved = device_poll(http, twitch, str(started["device_code"]))
-    assert get_me_public(http, twitch, approved.json()["access_token"]) == "mod_user"
+    assert login_of_public_token(http, twitch, approved.json()["access_token"]) == "mod_user"
 
 
-def get_me_public(http: httpx.Client, twitch: TwitchMock, access_token: str) -> str:
+def login_of_public_token(http: httpx.Client, twitch: TwitchMock, access_token: str) -> str:
     headers = {"Authorization": f"Bearer {access_token}", "Client-Id": twitch.public_client.client_id}
     return http.get(f"{HELIX}/users", headers=headers).json()["data"][0]["login"]
