@@ -19,7 +19,7 @@ from twitchpolicy.mock import World
 from twitchpolicy.mock.authz import APP_TOKEN_REQUIRED, INVALID_TOKEN, USER_TOKEN_REQUIRED
 from twitchpolicy.mock.harness import mock_twitch
 from twitchpolicy.mock.model import EventSubSubscription, Token
-from twitchpolicy.mock.scenarios import needed_scopes, scopes_missing_one
+from twitchpolicy.mock.scenarios import applicable_scenarios, build_scenario, needed_scopes, scopes_missing_one
 from twitchpolicy.registry import Endpoint, load_registry
 
 BROADCASTER_ID = "1000001"
@@ -235,3 +235,25 @@ def test_every_live_endpoint_is_generated() -> None:
     generated = {case[0].id for case in right_token_cases()}
     assert generated == {endpoint.id for endpoint in ENDPOINTS}
     assert len(ENDPOINTS) == 142
+
+
+def scenario_cases() -> list[tuple[Endpoint, str]]:
+    return [(endpoint, name) for endpoint in ENDPOINTS for name in applicable_scenarios(endpoint)]
+
+
+@pytest.mark.parametrize(("endpoint", "name"), [pytest.param(*case, id=f"{case[0].id}-{case[1]}") for case in scenario_cases()])
+def test_scenario_expectation_matches_mock(endpoint: Endpoint, name: str) -> None:
+    world = World()
+    kind = "app" if name == "app-token" else "user"
+    call = build_call(endpoint, kind)
+    if endpoint.id in PREPARE:
+        PREPARE[endpoint.id](world, kind)
+    scenario = build_scenario(world, endpoint, name, call.caller)
+    response = send(world, endpoint, call, scenario.token.access_token, scenario.token.client_id)
+    logged = world.calls[-1]
+    if scenario.authorized:
+        assert response.status_code in (200, 202, 204), response.text
+        assert not logged.auth_rejected
+    else:
+        assert (response.status_code, logged.message) == (scenario.expected_status, scenario.expected_message)
+        assert logged.auth_rejected

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import time
 import json
 from collections.abc import Iterator
 
@@ -444,3 +446,263 @@ def test_scenarios_match_mock_responses(http: httpx.Client, twitch: TwitchMock) 
         assert response.status_code == (scenario.expected_status or 200), name
         if scenario.expected_message is not None:
             assert response.json()["message"] == scenario.expected_message, name
+
+
+def time_out(http: httpx.Client, twitch: TwitchMock, user_id: str, seconds: int) -> None:
+    moderator = twitch.user_token("bot_user", ["moderator:manage:banned_users"])
+    ban_url = f"{HELIX}/moderation/bans?broadcaster_id={BROADCASTER_ID}&moderator_id={twitch.bot.id}"
+    response = http.post(ban_url, json={"data": {"user_id": user_id, "duration": seconds}}, headers=twitch.headers(moderator))
+    assert response.status_code == 200
+
+
+def test_timeout_blocks_chat_until_expiry(http: httpx.Client, twitch: TwitchMock) -> None:
+    time_out(http, twitch, twitch.follower.id, 60)
+    sender = twitch.user_token("follower_user", ["user:write:chat"])
+    message = {"broadcaster_id": BROADCASTER_ID, "sender_id": twitch.follower.id, "message": "hello"}
+
+    during = http.post(f"{HELIX}/chat/messages", json=message, headers=twitch.headers(sender)).json()["data"][0]
+    assert during["is_sent"] is False
+    assert during["drop_reason"]["code"] == "user_banned"
+
+    twitch.advance(60)
+    after = http.post(f"{HELIX}/chat/messages", json=message, headers=twitch.headers(sender)).json()["data"][0]
+    assert after["is_sent"] is True
+
+
+def test_expired_timeout_allows_moderator(http: httpx.Client, twitch: TwitchMock) -> None:
+    time_out(http, twitch, twitch.follower.id, 60)
+    broadcaster = twitch.user_token("mock_streamer", ["channel:manage:moderators"])
+    add_url = f"{HELIX}/moderation/moderators?broadcaster_id={BROADCASTER_ID}&user_id={twitch.follower.id}"
+
+    during = http.post(add_url, headers=twitch.headers(broadcaster))
+    assert during.text == body(400, "The user specified in the user_id field is banned.")
+
+    twitch.advance(61)
+    after = http.post(add_url, headers=twitch.headers(broadcaster))
+    assert after.status_code == 204
+
+
+def test_expired_timeout_cannot_be_unbanned(http: httpx.Client, twitch: TwitchMock) -> None:
+    time_out(http, twitch, twitch.follower.id, 60)
+    twitch.advance(61)
+    moderator = twitch.user_token("bot_user", ["moderator:manage:banned_users"])
+    unban_url = f"{HELIX}/moderation/bans?broadcaster_id={BROADCASTER_ID}&moderator_id={twitch.bot.id}&user_id={twitch.follower.id}"
+    response = http.delete(unban_url, headers=twitch.headers(moderator))
+    assert response.text == body(400, "The user specified in the user_id field is not banned.")
+    assert not twitch.is_banned(BROADCASTER_ID, twitch.follower.id)
+
+
+@pytest.mark.parametrize("first", ["²", "①", "𝟓", "٣", "0", "101", "-1", "+5", " 5", "1.5", "abc", "", "9" * 5000])
+def test_first_must_be_ascii_number(http: httpx.Client, twitch: TwitchMock, first: str) -> None:
+    response = http.get(f"{HELIX}/clips", params={"broadcaster_id": BROADCASTER_ID, "first": first}, headers=twitch.headers(twitch.app_token()))
+    assert response.status_code == 400
+    assert response.json()["message"].startswith('Invalid value for parameter "first"')
+
+
+def test_first_with_leading_zero(http: httpx.Client, twitch: TwitchMock) -> None:
+    response = http.get(f"{HELIX}/clips", params={"broadcaster_id": BROADCASTER_ID, "first": "05"}, headers=twitch.headers(twitch.app_token()))
+    assert response.status_code == 200
+    assert len(response.json()["data"]) == 5
+
+
+@pytest.mark.parametrize("duration", ["٣٠", "𝟑𝟎", "nan", "inf"])
+def test_clip_duration_must_be_ascii_number(http: httpx.Client, twitch: TwitchMock, duration: str) -> None:
+    token = twitch.user_token("bot_user", ["clips:edit"])
+    response = http.post(f"{HELIX}/clips", params={"broadcaster_id": BROADCASTER_ID, "duration": duration}, headers=twitch.headers(token))
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("credential", ["a.b.é".encode(), "é".encode(), "a.b.\u00ff".encode("latin-1")])
+def test_non_ascii_bearer_on_jwt_endpoint(http: httpx.Client, twitch: TwitchMock, credential: bytes) -> None:
+    headers = {"Authorization": b"Bearer " + credential, "Client-Id": twitch.extension.client_id}
+    response = http.get(f"{HELIX}/extensions", params={"extension_id": twitch.extension.client_id}, headers=headers)
+    assert response.text == body(401, "Invalid OAuth token")
+
+
+def test_non_ascii_bearer_on_oauth_endpoint(http: httpx.Client, twitch: TwitchMock) -> None:
+    headers = {"Authorization": "Bearer é".encode(), "Client-Id": twitch.client.client_id}
+    response = http.get(f"{HELIX}/streams", headers=headers)
+    assert response.text == body(401, "Invalid OAuth token")
+
+
+def asgi_get(world: World, host: bytes, path: str = "/helix/streams", raw_path: bytes | None = None) -> list[dict[str, object]]:
+    """Send one GET through the ASGI app with a raw Host header and return the messages it sent."""
+    sent: list[dict[str, object]] = []
+
+    async def receive() -> dict[str, object]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "method": "GET", "path": path, "raw_path": raw_path or path.encode(), "query_string": b"", "headers": [(b"host", host)], "scheme": "http"}
+    asyncio.run(create_app(world)(scope, receive, send))
+    return sent
+
+
+@pytest.mark.parametrize("host", [b"[", b"]", b"[::1", b"[1.2.3.4]", b"[:::]", b"a b", b"a/b", b"a?b", b"a#b", b"a@b", b"host:port", b"host:99999", b"\xff", b"\xc3\xa9.example"])
+def test_asgi_bad_host_header(host: bytes) -> None:
+    world = World()
+    sent = asgi_get(world, host)
+    assert sent[0]["status"] == 400
+    assert json.loads(sent[1]["body"]) == {"error": "Bad Request", "status": 400, "message": f"Invalid Host header: {host.decode('latin-1')!r}"}
+    assert len(world.calls) == 0
+
+
+@pytest.mark.parametrize("host", [b"127.0.0.1:8080", b"localhost", b"[::1]:8080", b"api.twitch.tv", b"API.Twitch.TV:443"])
+def test_asgi_good_host_header(host: bytes) -> None:
+    world = World()
+    sent = asgi_get(world, host)
+    assert sent[0]["status"] == 401
+    assert world.calls[-1].endpoint_id == "get-streams"
+
+
+def test_asgi_encoded_question_mark_stays_in_path() -> None:
+    world = World()
+    sent = asgi_get(world, b"127.0.0.1", "/helix/streams?first=1", raw_path=b"/helix/streams%3Ffirst=1")
+    assert sent[0]["status"] == 404
+    assert world.calls[-1].endpoint_id is None
+
+
+def test_helix_call_url_hides_secrets(http: httpx.Client, twitch: TwitchMock) -> None:
+    token = twitch.app_token()
+    params = {"login": "bot_user", "access_token": token.access_token, "key": token.access_token, "client_secret": "fake-secret-value"}
+    http.get(f"{HELIX}/users", params=params, headers=twitch.headers(token))
+    url = twitch.calls[-1].url
+    assert token.access_token not in url
+    assert "fake-secret-value" not in url
+    assert "login=bot_user" in url
+    assert f"access_token={token.access_token[:4]}…(30 chars)" in url
+
+
+def test_debug_log_hides_secrets(http: httpx.Client, twitch: TwitchMock, caplog: pytest.LogCaptureFixture) -> None:
+    token = twitch.app_token()
+    params = {"login": "bot_user", "client_secret": twitch.client.client_secret, "token": token.access_token}
+    with caplog.at_level(logging.DEBUG):
+        http.get(f"{HELIX}/users", params=params, headers=twitch.headers(token))
+    mock_lines = [record.getMessage() for record in caplog.records if record.name == "twitchpolicy.mock"]
+    httpx_lines = [record.getMessage() for record in caplog.records if record.name == "httpx"]
+    assert len(mock_lines) == 1
+    assert len(httpx_lines) == 1
+    assert "login=bot_user" in mock_lines[0]
+    assert "login=bot_user" in httpx_lines[0]
+    assert twitch.client.client_secret not in caplog.text
+    assert token.access_token not in caplog.text
+
+
+def test_extension_jwt_is_a_secret(twitch: TwitchMock) -> None:
+    jwt = twitch.extension_jwt()
+    assert jwt in twitch.secrets()
+    assert twitch.is_secret(jwt)
+
+
+@pytest.mark.parametrize("duration", [True, False, 1.5, "60", 0, 1_209_601])
+def test_ban_duration_must_be_integer(http: httpx.Client, twitch: TwitchMock, duration: object) -> None:
+    moderator = twitch.user_token("bot_user", ["moderator:manage:banned_users"])
+    ban_url = f"{HELIX}/moderation/bans?broadcaster_id={BROADCASTER_ID}&moderator_id={twitch.bot.id}"
+    response = http.post(ban_url, json={"data": {"user_id": twitch.follower.id, "duration": duration}}, headers=twitch.headers(moderator))
+    assert response.text == body(400, "The duration must be a number of seconds from 1 to 1209600.")
+    assert not twitch.is_banned(BROADCASTER_ID, twitch.follower.id)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"delay": True}, 'The field "delay" must be an integer.'),
+        ({"delay": 1.5}, 'The field "delay" must be an integer.'),
+        ({"delay": 901}, 'The field "delay" must be from 0 to 900 seconds.'),
+        ({"delay": -1}, 'The field "delay" must be from 0 to 900 seconds.'),
+        ({"is_branded_content": 1}, 'The field "is_branded_content" must be a boolean.'),
+        ({"title": 5}, 'The field "title" must be a string.'),
+        ({"tags": "English"}, 'The field "tags" must be an array.'),
+        ({"tags": [{"a": 1}]}, "Each tag must be a string of 1 to 25 characters without spaces."),
+        ({"tags": [None]}, "Each tag must be a string of 1 to 25 characters without spaces."),
+        ({"tags": [""]}, "Each tag must be a string of 1 to 25 characters without spaces."),
+        ({"tags": ["two words"]}, "Each tag must be a string of 1 to 25 characters without spaces."),
+        ({"tags": ["x" * 26]}, "Each tag must be a string of 1 to 25 characters without spaces."),
+        ({"tags": [f"tag{number}" for number in range(11)]}, "A channel may have at most 10 tags."),
+    ],
+)
+def test_modify_channel_rejects_bad_fields(http: httpx.Client, twitch: TwitchMock, changes: dict[str, object], message: str) -> None:
+    token = twitch.user_token("mock_streamer", ["channel:manage:broadcast"])
+    channel = twitch.channels[BROADCASTER_ID]
+    saved = (channel.delay, list(channel.tags), channel.title, channel.is_branded_content)
+    response = http.patch(f"{HELIX}/channels?broadcaster_id={BROADCASTER_ID}", json=changes, headers=twitch.headers(token))
+    assert response.text == body(400, message)
+    assert (channel.delay, channel.tags, channel.title, channel.is_branded_content) == saved
+
+
+def test_modify_channel_accepts_limits(http: httpx.Client, twitch: TwitchMock) -> None:
+    token = twitch.user_token("mock_streamer", ["channel:manage:broadcast"])
+    tags = [f"Tag{number}" for number in range(9)] + ["x" * 25]
+    response = http.patch(f"{HELIX}/channels?broadcaster_id={BROADCASTER_ID}", json={"delay": 900, "tags": tags}, headers=twitch.headers(token))
+    assert response.status_code == 204
+    assert twitch.channels[BROADCASTER_ID].delay == 900
+    assert twitch.channels[BROADCASTER_ID].tags == tags
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("type", ["stream.online"]), ("type", {"name": "stream.online"}), ("type", 1), ("version", 1), ("version", ["1"])],
+)
+def test_eventsub_type_and_version_strings(http: httpx.Client, twitch: TwitchMock, field: str, value: object) -> None:
+    token = twitch.user_token("mock_streamer", [])
+    payload = {"type": "stream.online", "version": "1", "condition": {"broadcaster_user_id": BROADCASTER_ID}, "transport": {"method": "websocket", "session_id": "fake-session-0001"}}
+    payload[field] = value
+    response = http.post(f"{HELIX}/eventsub/subscriptions", json=payload, headers=twitch.headers(token))
+    assert response.text == body(400, f'The field "{field}" must be a string.')
+    assert twitch.eventsub == []
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        ("/channels", "broadcaster_id"),
+        ("/streams", "user_id"),
+        ("/streams", "user_login"),
+        ("/streams", "game_id"),
+        ("/clips", "id"),
+    ],
+)
+def test_more_than_100_ids_rejected(http: httpx.Client, twitch: TwitchMock, path: str, name: str) -> None:
+    headers = twitch.headers(twitch.app_token())
+    at_limit = http.get(f"{HELIX}{path}", params=[(name, str(1000001 + number)) for number in range(100)], headers=headers)
+    over_limit = http.get(f"{HELIX}{path}", params=[(name, str(1000001 + number)) for number in range(101)], headers=headers)
+    assert at_limit.status_code == 200
+    assert over_limit.text == body(400, f'The request may contain at most 100 "{name}" values.')
+
+
+@pytest.mark.parametrize(
+    ("path", "scopes"),
+    [
+        ("/moderation/banned", ["moderation:read"]),
+        ("/moderation/moderators", ["moderation:read"]),
+        ("/subscriptions", ["channel:read:subscriptions"]),
+    ],
+)
+def test_more_than_100_user_ids_rejected(http: httpx.Client, twitch: TwitchMock, path: str, scopes: list[str]) -> None:
+    headers = twitch.headers(twitch.user_token("mock_streamer", scopes))
+    params = [("broadcaster_id", BROADCASTER_ID)] + [("user_id", str(1000001 + number)) for number in range(101)]
+    response = http.get(f"{HELIX}{path}", params=params, headers=headers)
+    assert response.text == body(400, 'The request may contain at most 100 "user_id" values.')
+
+
+def test_huge_id_list_answered_quickly(twitch: TwitchMock) -> None:
+    token = twitch.app_token()
+    query = "&".join(f"broadcaster_id={number}" for number in range(300_000))
+    headers = {"Authorization": token.authorization, "Client-Id": twitch.client.client_id}
+    started = time.perf_counter()
+    status, _, _ = twitch.handle("GET", f"{HELIX}/channels?{query}", headers)
+    assert status == 400
+    assert time.perf_counter() - started < 5
+
+
+def test_clips_same_second_newest_first(http: httpx.Client, twitch: TwitchMock) -> None:
+    token = twitch.user_token("bot_user", ["clips:edit"])
+    created = []
+    for _ in range(5):
+        response = http.post(f"{HELIX}/clips?broadcaster_id={BROADCASTER_ID}", headers=twitch.headers(token))
+        created.append(response.json()["data"][0]["id"])
+    listed = http.get(f"{HELIX}/clips?broadcaster_id={BROADCASTER_ID}&first=6", headers=twitch.headers(token)).json()["data"]
+    assert [clip["id"] for clip in listed[:5]] == list(reversed(created))
+    assert listed[5]["id"] == "SeededClip001"

@@ -342,3 +342,31 @@ def test_authorize_as_other_user(http: httpx.Client, twitch: TwitchMock) -> None
     twitch.consenting_user = twitch.broadcaster
     tokens = code_flow(http, twitch, "")
     assert get_me(http, twitch, str(tokens["access_token"])).json()["data"][0]["login"] == "mock_streamer"
+
+
+@pytest.mark.parametrize("key", ["mock_streamer", "Mock_Streamer", "1000001"])
+def test_consenting_user_by_login_or_id(http: httpx.Client, twitch: TwitchMock, key: str) -> None:
+    twitch.consenting_user = key
+    assert twitch.consenting_user is twitch.broadcaster
+    tokens = code_flow(http, twitch, "")
+    assert get_me(http, twitch, str(tokens["access_token"])).json()["data"][0]["login"] == "mock_streamer"
+
+
+def test_consenting_user_unknown_login(twitch: TwitchMock) -> None:
+    with pytest.raises(KeyError, match="no mock user 'nobody_here'"):
+        twitch.consenting_user = "nobody_here"
+    assert twitch.consenting_user is twitch.bot
+
+
+def test_approve_device_by_consenting_login(http: httpx.Client, twitch: TwitchMock) -> None:
+    twitch.consenting_user = "mod_user"
+    started = device_start(http, twitch)
+    twitch.approve_device(str(started["user_code"]))
+    twitch.advance(5)
+    approved = device_poll(http, twitch, str(started["device_code"]))
+    assert login_of_public_token(http, twitch, approved.json()["access_token"]) == "mod_user"
+
+
+def login_of_public_token(http: httpx.Client, twitch: TwitchMock, access_token: str) -> str:
+    headers = {"Authorization": f"Bearer {access_token}", "Client-Id": twitch.public_client.client_id}
+    return http.get(f"{HELIX}/users", headers=headers).json()["data"][0]["login"]

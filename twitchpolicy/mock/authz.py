@@ -111,6 +111,7 @@ def _authenticate_jwt(world: World, client_id: str, credential: str) -> Principa
     claims = verify_jwt(credential, client.extension_secret, world.clock.now())
     if claims is None or claims.get("role") != "external":
         raise AuthRejection(401, INVALID_TOKEN)
+    world.extension_jwts.add(credential)
     user_id = claims.get("user_id")
     return Principal("jwt", client_id=client_id, user_id=str(user_id) if user_id is not None else None, jwt_claims=claims)
 

@@ -12,7 +12,10 @@ logger = logging.getLogger("twitchpolicy.mock")
 
 @dataclass(frozen=True)
 class Call:
-    """One request and the response status. ``token`` is redacted; ``url`` never contains a token.
+    """One request and the response status. ``token`` is redacted, and so are credentials in ``url``'s query string.
+
+    A query value is redacted when its name is a credential parameter (access_token,
+    client_secret, code and the like) or when it is a token or secret of the world.
 
     ``endpoint_id`` is the registry id (``get-users``) or an OAuth endpoint id
     (``oauth-token``), None for a path Twitch does not serve. ``token_kind`` is app,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import time
 
 # 2026-01-01T00:00:00Z: a fixed start makes timestamps in seeded data repeatable.
 DEFAULT_START = 1_767_225_600.0
@@ -13,6 +14,11 @@ class Clock:
 
     def __init__(self, start: float = DEFAULT_START) -> None:
         self._now = float(start)
+
+    @classmethod
+    def from_wall_time(cls) -> Clock:
+        """Return a clock that starts at the current wall-clock time, so Ratelimit-Reset and expiry times are near time.time()."""
+        return cls(time.time())
 
     def now(self) -> float:
         return self._now

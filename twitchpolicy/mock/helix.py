@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from twitchpolicy.mock import authz
 from twitchpolicy.mock.calllog import Call
 from twitchpolicy.mock.protocol import HelixError, Request, Response, helix_error
-from twitchpolicy.mock.redaction import redact
+from twitchpolicy.mock.redaction import redact, redact_url
 from twitchpolicy.registry import Endpoint
 
 if TYPE_CHECKING:
@@ -114,7 +114,7 @@ def _log(world: World, request: Request, endpoint_id: str | None, response: Resp
     world.calls.record(
         Call(
             method=request.method,
-            url=request.url,
+            url=redact_url(request.url, world.is_secret, request.query),
             host=request.host or "api.twitch.tv",
             path=request.path,
             endpoint_id=endpoint_id,

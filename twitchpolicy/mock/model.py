@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from twitchpolicy.mock.clock import format_rfc3339
 from twitchpolicy.mock.redaction import redact
 
 APP = "app"
@@ -174,12 +175,18 @@ class Subscription:
 
 @dataclass
 class Ban:
+    """A ban, or a timeout when ``expires_at`` (RFC 3339) is set; an empty ``expires_at`` never ends."""
+
     broadcaster_id: str
     user_id: str
     moderator_id: str
     created_at: str
     expires_at: str
     reason: str
+
+    def is_active(self, now: float) -> bool:
+        # RFC 3339 strings in UTC with the same layout compare in time order.
+        return not self.expires_at or self.expires_at > format_rfc3339(now)
 
 
 @dataclass

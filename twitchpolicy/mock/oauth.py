@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from twitchpolicy.mock.calllog import Call
 from twitchpolicy.mock.model import APP, Client, DeviceCode, Token
 from twitchpolicy.mock.protocol import OAuthError, Request, Response, empty_response, json_response, oauth_error
-from twitchpolicy.mock.redaction import redact
+from twitchpolicy.mock.redaction import redact, redact_url
 from twitchpolicy.mock.world import AUTHORIZATION_CODE_LIFETIME, DEVICE_CODE_LIFETIME, DEVICE_POLL_INTERVAL, USER_TOKEN_LIFETIME
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ def _log(world: World, request: Request, endpoint_id: str | None, response: Resp
     world.calls.record(
         Call(
             method=request.method,
-            url=_safe_url(request),
+            url=redact_url(request.url, world.is_secret, request.query),
             host=request.host,
             path=request.path,
             endpoint_id=endpoint_id,
@@ -70,16 +70,6 @@ def _log(world: World, request: Request, endpoint_id: str | None, response: Resp
             user_login=user.login if user is not None else None,
         )
     )
-
-
-def _safe_url(request: Request) -> str:
-    """Return the URL with secret query values (tokens, codes, secrets) redacted."""
-    secret_names = {"client_secret", "code", "refresh_token", "device_code", "token", "access_token"}
-    if not request.query:
-        return request.url
-    base = request.url.split("?", 1)[0]
-    pairs = [(name, redact(value) if name in secret_names else value) for name, value in request.query]
-    return f"{base}?{urlencode(pairs)}"
 
 
 def _client(world: World, client_id: str | None) -> Client:

@@ -1,4 +1,4 @@
-"""The pytest plugin: the ``twitch_mock`` fixture and the ``twitch_token_scenarios`` marker.
+"""The pytest plugin: the ``twitch_mock`` fixture, the ``twitch_token_scenarios`` and ``twitch_world`` markers.
 
 pytest loads it through the ``pytest11`` entry point, so installing twitchpolicy is
 enough. Each test gets a fresh seeded world. Tokens and secrets of that world are
@@ -7,17 +7,32 @@ replaced by their redacted form in the failure report of the test.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
+from twitchpolicy.mock.clock import Clock
 from twitchpolicy.mock.harness import TwitchMock
 from twitchpolicy.mock.redaction import scrub
 from twitchpolicy.mock.scenarios import Scenario, applicable_scenarios, build_scenario
 from twitchpolicy.mock.world import World
 
 MARKER = "twitch_token_scenarios"
+WORLD_MARKER = "twitch_world"
+CLOCK_INI = "twitch_mock_clock"
+_WORLD_OPTIONS = ("seed", "clock", "rate_limit")
 _WORLD = pytest.StashKey[World]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini(
+        CLOCK_INI,
+        "Start of the twitch_mock clock: 'fixed' for 2026-01-01T00:00:00Z (the default), "
+        "'wall' for the wall-clock time when the test starts.",
+        default="fixed",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -27,6 +42,38 @@ def pytest_configure(config: pytest.Config) -> None:
         "(app-token, user-token, user-token-missing-scope, revoked-user-token, expired-user-token); "
         "the test receives each through the twitch_scenario fixture.",
     )
+    config.addinivalue_line(
+        "markers",
+        f"{WORLD_MARKER}(seed=0, clock='fixed', rate_limit=800): build the test's twitch_mock world with this seed, "
+        "clock start ('fixed', 'wall' or a Unix time in seconds) and rate-limit bucket size in points a minute.",
+    )
+
+
+def _clock(value: object) -> Clock:
+    """Return the clock for a clock option: 'fixed', 'wall', a Unix time in seconds or a Clock."""
+    if isinstance(value, Clock):
+        return value
+    if value == "fixed":
+        return Clock()
+    if value == "wall":
+        return Clock.from_wall_time()
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return Clock(value)
+    raise pytest.UsageError(f"@pytest.mark.{WORLD_MARKER}: invalid clock {value!r}; use 'fixed', 'wall' or a Unix time in seconds")
+
+
+def _build_world(request: pytest.FixtureRequest) -> World:
+    """Build the test's world from the twitch_world marker and the twitch_mock_clock ini option."""
+    marker = request.node.get_closest_marker(WORLD_MARKER)
+    options = dict(marker.kwargs) if marker is not None else {}
+    unknown = [name for name in options if name not in _WORLD_OPTIONS]
+    if unknown:
+        raise pytest.UsageError(f"@pytest.mark.{WORLD_MARKER}: unknown option {unknown[0]!r}; the options are seed, clock and rate_limit")
+    ini_clock = request.config.getini(CLOCK_INI)
+    if ini_clock not in ("fixed", "wall"):
+        raise pytest.UsageError(f"{CLOCK_INI} = {ini_clock!r} is invalid; use 'fixed' or 'wall'")
+    clock = _clock(options.get("clock", ini_clock))
+    return World(seed=options.get("seed", 0), clock=clock, rate_limit=options.get("rate_limit", 800))
 
 
 def _registry_endpoint(endpoint_id: str):  # noqa: ANN202 - returns a registry Endpoint
@@ -64,9 +111,11 @@ def twitch_mock(request: pytest.FixtureRequest) -> Iterator[TwitchMock]:
     The object offers the world's seeded clients and users, ``app_token()``,
     ``user_token(user, scopes)``, ``clock``, the scenario helpers (``revoke``,
     ``expire``, ``advance``, ``disconnect``, ``change_password``, ``take_scope``,
-    ``fail_next``, ``exhaust_rate_limit``) and the call log ``calls``.
+    ``fail_next``, ``exhaust_rate_limit``, ``set_rate_limit``), ``allow_host`` and
+    the call log ``calls``. The ``twitch_world`` marker and the ``twitch_mock_clock``
+    ini option choose the seed, the clock start and the rate limit.
     """
-    mock = TwitchMock(World())
+    mock = TwitchMock(_build_world(request))
     request.node.stash[_WORLD] = mock.world
     mock.start()
     try:
@@ -75,7 +124,11 @@ def twitch_mock(request: pytest.FixtureRequest) -> Iterator[TwitchMock]:
         mock.stop()
     if mock.unexpected_requests:
         listed = "\n".join(f"  {line}" for line in mock.unexpected_requests)
-        pytest.fail(f"the test sent requests to hosts other than api.twitch.tv and id.twitch.tv:\n{listed}", pytrace=False)
+        pytest.fail(
+            "the test sent requests to hosts other than api.twitch.tv and id.twitch.tv that no respx route of the test "
+            f"matched; mock them in a respx router or call twitch_mock.allow_host(host):\n{listed}",
+            pytrace=False,
+        )
 
 
 @pytest.fixture
@@ -102,9 +155,32 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if world is None or not report.failed:
         return report
     secrets = world.secrets()
-    text = str(report.longrepr)
-    cleaned = scrub(text, secrets)
-    if cleaned != text:
-        report.longrepr = cleaned
+    report.longrepr = _scrub_repr(report.longrepr, secrets, set())
     report.sections = [(title, scrub(content, secrets)) for title, content in report.sections]
     return report
+
+
+def _scrub_repr(value: Any, secrets: set[str], seen: set[int]) -> Any:
+    """Scrub secrets from every string inside a failure repr and return it with its structure kept.
+
+    pytest's repr classes (ExceptionChainRepr, ReprEntry, ReprFileLocation and the others)
+    are dataclasses. The short summary line and JUnit's failure message read
+    ``reprcrash.message`` from them, so replacing the repr by its text would lose both.
+    Lists and dataclasses change in place, and strings and tuples are replaced.
+    """
+    if isinstance(value, str):
+        return scrub(value, secrets)
+    if isinstance(value, tuple):
+        return tuple(_scrub_repr(item, secrets, seen) for item in value)
+    if id(value) in seen:
+        return value
+    seen.add(id(value))
+    if isinstance(value, list):
+        value[:] = [_scrub_repr(item, secrets, seen) for item in value]
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for field in dataclasses.fields(value):
+            current = getattr(value, field.name)
+            cleaned = _scrub_repr(current, secrets, seen)
+            if cleaned is not current:
+                object.__setattr__(value, field.name, cleaned)
+    return value

@@ -1,8 +1,14 @@
-"""Token scenarios for one endpoint: the tokens to try and the response Twitch should send to each.
+"""Token scenarios for one endpoint: the tokens to try and the response the mock sends to each.
 
 The expected response considers the token alone (kind, scopes, validity, and for app
-tokens whether the client must be an extension). Identity parameters, roles and the
-grants an app token relies on depend on the request, which only the test knows.
+tokens whether the client must be an extension). Identity parameters and roles depend
+on the request, which the test builds. The app-token scenario records that the
+scenario's user granted the client the scopes the endpoint's app-token rules name, so
+a request that names that user passes those rules.
+
+An endpoint that takes only an extension JWT rejects every OAuth token with 401
+``Invalid OAuth token``. Get Channel iCalendar needs no authorization, so every token
+passes there.
 """
 
 from __future__ import annotations
@@ -22,7 +28,8 @@ class Scenario:
     """One token to call ``endpoint`` with, and the response expected for it.
 
     ``expected_status`` and ``expected_message`` are None when the token should pass
-    the authorization checks.
+    the authorization checks. ``user`` is the user of the user tokens, and for the
+    app-token scenario the user whose grants it records.
     """
 
     name: str
@@ -73,29 +80,52 @@ def scopes_missing_one(endpoint: Endpoint) -> tuple[tuple[str, ...], str]:
 
 
 def build_scenario(world: World, endpoint: Endpoint, name: str, user: User | str | None = None) -> Scenario:
-    """Issue the token for scenario ``name`` in ``world`` and work out the expected response."""
+    """Issue the token for scenario ``name`` in ``world`` and work out the response the mock sends."""
+    if name not in SCENARIOS:
+        raise ValueError(f"unknown token scenario {name!r}; expected one of {', '.join(SCENARIOS)}")
     person = world.user(user) if user is not None else world.bot
-    accepts_app = endpoint.auth.app is not None
-    accepts_user = endpoint.auth.user is not None
     if name == "app-token":
         token = world.app_token()
-        status, message = (None, None) if accepts_app else (401, authz.USER_TOKEN_REQUIRED)
-        if endpoint.auth.app is not None and endpoint.auth.app.only_for == "extension":
-            # The world's default client is not an extension, so authz rejects its app token.
-            status, message = (401, authz.USER_TOKEN_REQUIRED) if accepts_user else (403, authz.FORBIDDEN)
-        return Scenario(name, endpoint, token, None, status, message)
-    if name == "user-token-missing-scope":
-        scopes, message = scopes_missing_one(endpoint)
+        _grant_app_token_scopes(world, endpoint, person)
+    elif name == "user-token-missing-scope":
+        scopes, _ = scopes_missing_one(endpoint)
         token = world.user_token(person, scopes)
-        return Scenario(name, endpoint, token, person, 401, message)
-    token = world.user_token(person, needed_scopes(endpoint))
-    if name == "revoked-user-token":
-        world.revoke(token)
-        return Scenario(name, endpoint, token, person, 401, authz.INVALID_TOKEN)
-    if name == "expired-user-token":
-        world.expire(token)
-        return Scenario(name, endpoint, token, person, 401, authz.INVALID_TOKEN)
+    else:
+        token = world.user_token(person, needed_scopes(endpoint))
+        if name == "revoked-user-token":
+            world.revoke(token)
+        elif name == "expired-user-token":
+            world.expire(token)
+    status, message = expected_response(endpoint, name)
+    return Scenario(name, endpoint, token, person, status, message)
+
+
+def expected_response(endpoint: Endpoint, name: str) -> tuple[int | None, str | None]:
+    """Return the status and message the mock sends for scenario ``name``, or (None, None) when the token passes."""
+    auth = endpoint.auth
+    if auth.none:
+        return None, None
+    if auth.token_kinds == ("jwt",):
+        # An extension JWT endpoint does not accept any OAuth token.
+        return 401, authz.INVALID_TOKEN
+    if name in ("revoked-user-token", "expired-user-token"):
+        return 401, authz.INVALID_TOKEN
+    if name == "user-token-missing-scope":
+        return 401, scopes_missing_one(endpoint)[1]
     if name == "user-token":
-        status, message = (None, None) if accepts_user else (401, authz.APP_TOKEN_REQUIRED)
-        return Scenario(name, endpoint, token, person, status, message)
-    raise ValueError(f"unknown token scenario {name!r}; expected one of {', '.join(SCENARIOS)}")
+        return (None, None) if auth.user is not None else (401, authz.APP_TOKEN_REQUIRED)
+    if auth.app is None:
+        return 401, authz.USER_TOKEN_REQUIRED
+    if auth.app.only_for == "extension":
+        # The world's default client is not an extension, so authz rejects its app token.
+        return (401, authz.USER_TOKEN_REQUIRED) if auth.user is not None else (403, authz.FORBIDDEN)
+    return None, None
+
+
+def _grant_app_token_scopes(world: World, endpoint: Endpoint, user: User) -> None:
+    """Record that ``user`` granted the default client every scope the endpoint's app-token rules name."""
+    policy = endpoint.auth.app
+    if policy is None:
+        return
+    for grant in policy.authorized_by:
+        world.grant_scopes(user, grant.scopes.all_of + grant.scopes.any_of[:1])

@@ -8,15 +8,18 @@ wraps the same method as an ASGI application.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import itertools
 import json
 import random
+import secrets
 import string
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from twitchpolicy.mock.calllog import CallLog
 from twitchpolicy.mock.clock import Clock
@@ -52,6 +55,20 @@ AUTHORIZATION_CODE_LIFETIME = 600
 _TOKEN_ALPHABET = string.ascii_lowercase + string.digits
 
 
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+
+def _locked(method: _Method) -> _Method:
+    """Run a World method while holding the world's lock."""
+
+    @functools.wraps(method)
+    def run_locked(self: World, *args: Any, **kwargs: Any) -> Any:
+        with self.lock:
+            return method(self, *args, **kwargs)
+
+    return cast(_Method, run_locked)
+
+
 @dataclass
 class PlannedFailure:
     """A server error that the next matching Helix call gets instead of its response."""
@@ -64,8 +81,11 @@ class PlannedFailure:
 class World:
     """The mock Twitch: state, token lifecycle and scenario helpers.
 
-    ``seed`` fixes every generated id, token and number, so two worlds built with the
-    same seed respond to the same requests with the same bytes.
+    ``seed`` fixes the seeded data and every generated id and number, so two worlds
+    built with the same seed return the same users, clips and counts. Credentials
+    (access and refresh tokens, authorization codes, device codes) come from the
+    operating system's random source instead, so every world issues different ones
+    and a token cached by an earlier test gets 401 ``Invalid OAuth token``.
 
     The seeded actors (see :mod:`twitchpolicy.mock.seed`) are attributes: ``client``,
     ``public_client`` (no secret), ``extension``, and the users ``broadcaster``
@@ -87,6 +107,10 @@ class World:
     _default_client: Client
 
     def __init__(self, seed: int = 0, clock: Clock | None = None, registry: Registry | None = None, rate_limit: int = 800) -> None:
+        # Requests and the helpers below hold this lock, so bot threads and the test
+        # thread may change the world at the same time. Hold it too while iterating
+        # the state dicts and lists from one thread as other threads send requests.
+        self.lock = threading.RLock()
         self.clock = clock or Clock()
         self.registry = registry or load_registry()
         self.random = random.Random(seed)
@@ -111,9 +135,10 @@ class World:
         self.refresh_tokens: dict[str, RefreshToken] = {}
         self.authorization_codes: dict[str, AuthorizationCode] = {}
         self.device_codes: dict[str, DeviceCode] = {}
+        # Extension JWTs that extension_jwt() signed or a request carried, so output can hide them.
+        self.extension_jwts: set[str] = set()
         self.planned_failures: list[PlannedFailure] = []
-        # The authorize step signs in as this user and approves unless consent is "deny".
-        self.consenting_user: User | None = None
+        self._consenting_user: User | None = None
         self.consent = "approve"
         self._families = itertools.count(1)
         self._ids = itertools.count(1)
@@ -125,6 +150,11 @@ class World:
     # ------------------------------------------------------------------ lookups
 
     def new_secret(self, length: int = 30) -> str:
+        """Return a new credential from the operating system's random source; ``seed`` does not fix it."""
+        return "".join(secrets.choice(_TOKEN_ALPHABET) for _ in range(length))
+
+    def new_slug(self, length: int = 12) -> str:
+        """Return random text from the seeded generator, for ids that are data (clip slugs), not credentials."""
         return "".join(self.random.choice(_TOKEN_ALPHABET) for _ in range(length))
 
     def new_id(self, prefix: str = "") -> str:
@@ -135,10 +165,25 @@ class World:
         """The default client: confidential, with the redirect URI ``http://localhost:3000/callback``."""
         return self._default_client
 
+    @property
+    def consenting_user(self) -> User | None:
+        """The user who signs in at the authorize step and approves unless ``consent`` is "deny".
+
+        Set it to a login, a user id or a :class:`User`; None makes the authorize step decline.
+        """
+        return self._consenting_user
+
+    @consenting_user.setter
+    def consenting_user(self, user: str | User | None) -> None:
+        self._consenting_user = None if user is None else self.user(user)
+
+    @_locked
     def user(self, key: str | User) -> User:
         """Return the user with this id or login; raise KeyError naming the known logins otherwise."""
         if isinstance(key, User):
             return key
+        if not isinstance(key, str):
+            raise TypeError(f"expected a login, a user id or a User, not {type(key).__name__} {key!r}")
         if key in self.users:
             return self.users[key]
         for user in self.users.values():
@@ -162,11 +207,13 @@ class World:
             return key
         return self.clients[key]
 
+    @_locked
     def add_client(self, client_id: str, client_secret: str | None, redirect_uris: Iterable[str] = (), name: str = "mock app", extension_secret: bytes | None = None) -> Client:
         client = Client(client_id, client_secret, tuple(redirect_uris), name, extension_secret)
         self.clients[client_id] = client
         return client
 
+    @_locked
     def add_user(self, user_id: str, login: str, display_name: str | None = None, broadcaster_type: str = "", description: str = "") -> User:
         user = User(
             id=user_id,
@@ -183,6 +230,7 @@ class World:
 
     # ------------------------------------------------------------------ roles
 
+    @_locked
     def add_role(self, channel: str | User, user: str | User, role: str, **details: Any) -> None:
         """Give ``user`` a role in ``channel``: moderator, editor, vip, subscriber or follower.
 
@@ -203,6 +251,7 @@ class World:
         else:
             raise ValueError(f"unknown role {role!r}; expected moderator, editor, vip, subscriber or follower")
 
+    @_locked
     def remove_role(self, channel: str | User, user: str | User, role: str) -> None:
         channel_id = self.user(channel).id
         user_id = self.user(user).id
@@ -213,6 +262,7 @@ class World:
         else:
             self.roles.get((channel_id, user_id), set()).discard(role)
 
+    @_locked
     def has_role(self, channel_id: str, user_id: str, role: str) -> bool:
         """Tell whether the user has the role; a broadcaster counts as moderator and editor of their own channel."""
         if channel_id == user_id and role in ("broadcaster", "moderator", "editor"):
@@ -223,9 +273,17 @@ class World:
             return (channel_id, user_id) in self.subscriptions
         return role in self.roles.get((channel_id, user_id), set())
 
+    @_locked
+    def is_banned(self, channel_id: str, user_id: str) -> bool:
+        """Tell whether the user is banned from the channel now; a timeout stops counting once it ends."""
+        ban = self.bans.get((channel_id, user_id))
+        return ban is not None and ban.is_active(self.clock.now())
+
+    @_locked
     def moderators_of(self, channel_id: str) -> list[str]:
         return sorted(user for (channel, user), roles in self.roles.items() if channel == channel_id and "moderator" in roles)
 
+    @_locked
     def vips_of(self, channel_id: str) -> list[str]:
         return sorted(user for (channel, user), roles in self.roles.items() if channel == channel_id and "vip" in roles)
 
@@ -235,6 +293,7 @@ class World:
         self.tokens[token.access_token] = token
         return token
 
+    @_locked
     def app_token(self, client: str | Client | None = None, expires_in: int = APP_TOKEN_LIFETIME) -> Token:
         """Issue an app access token for ``client`` (default: the world's client)."""
         owner = self.get_client(client)
@@ -242,10 +301,11 @@ class World:
         token = Token(self.new_secret(), APP, owner.client_id, None, (), now, now + expires_in, "client_credentials", next(self._families))
         return self._store(token)
 
+    @_locked
     def user_token(
         self,
         user: str | User,
-        scopes: Iterable[str] = (),
+        scopes: Iterable[str] | str = (),
         client: str | Client | None = None,
         expires_in: int = USER_TOKEN_LIFETIME,
         refreshable: bool = True,
@@ -253,6 +313,7 @@ class World:
     ) -> Token:
         """Issue a user access token with its refresh token, and record the user's grant to the client.
 
+        ``scopes`` is a list of scope names or one space-separated string.
         ``refreshable`` False models the implicit flow, which issues no refresh token.
         Unknown scope names raise ValueError, because Twitch rejects them at the authorize step.
         """
@@ -261,6 +322,18 @@ class World:
         granted = self.check_scopes(scopes)
         self.authorizations.setdefault((owner.client_id, person.id), set()).update(granted)
         return self._issue_user_token(owner, person.id, granted, next(self._families), expires_in, refreshable, grant)
+
+    @_locked
+    def grant_scopes(self, user: str | User, scopes: Iterable[str] | str, client: str | Client | None = None) -> None:
+        """Record that ``user`` authorized ``client`` with ``scopes``, as the authorize step does, without issuing a token.
+
+        App tokens rely on such grants, for example Send Chat Message on the sender's
+        ``user:write:chat`` and ``user:bot``, and EventSub webhooks on the broadcaster's scopes.
+        """
+        owner = self.get_client(client)
+        person = self.user(user)
+        granted = self.check_scopes(scopes)
+        self.authorizations.setdefault((owner.client_id, person.id), set()).update(granted)
 
     def _issue_user_token(self, client: Client, user_id: str, scopes: tuple[str, ...], family: int, expires_in: int, refreshable: bool, grant: str) -> Token:
         now = self.clock.now()
@@ -279,6 +352,7 @@ class World:
             token.refresh_token = refresh.value
         return self._store(token)
 
+    @_locked
     def refresh(self, refresh_token: str) -> Token:
         """Exchange a refresh token for a new access and refresh token pair.
 
@@ -294,9 +368,20 @@ class World:
         scopes = tuple(scope for scope in record.scopes if scope in self.authorizations.get((record.client_id, record.user_id), set()))
         return self._issue_user_token(client, record.user_id, scopes, record.family, USER_TOKEN_LIFETIME, True, "refresh_token")
 
-    def check_scopes(self, scopes: Iterable[str]) -> tuple[str, ...]:
-        """Return the scopes in order without duplicates; raise ValueError on a name the registry lacks."""
+    def check_scopes(self, scopes: Iterable[str] | str) -> tuple[str, ...]:
+        """Return the scopes in order without duplicates; raise ValueError on a name the registry lacks.
+
+        A string is read as space-separated scope names, the form of the authorize URL's
+        ``scope`` parameter. Other values that are not an iterable of strings raise TypeError.
+        """
+        if isinstance(scopes, str):
+            scopes = scopes.split()
+        elif not isinstance(scopes, Iterable):
+            raise TypeError(f"scopes must be a list of scope names or one space-separated string, not {type(scopes).__name__}")
         names = tuple(dict.fromkeys(scopes))
+        wrong = [name for name in names if not isinstance(name, str)]
+        if wrong:
+            raise TypeError(f"scopes must contain scope names (str), not {type(wrong[0]).__name__} {wrong[0]!r}")
         unknown = [name for name in names if name not in self.registry.scopes]
         if unknown:
             raise ValueError(f"unknown scope {unknown[0]!r}; see 'twitchpolicy endpoints --scope NAME' for scope names")
@@ -313,6 +398,7 @@ class World:
             raise KeyError("no such access token in this mock world")
         return found
 
+    @_locked
     def extension_jwt(self, client: str | Client | None = None, role: str = "external", user_id: str | None = None, expires_in: int = 3600, **claims: Any) -> str:
         """Sign an extension JWT (HS256) with the extension client's secret, as an extension backend does."""
         owner = self.get_client(client) if client is not None else self.extension
@@ -321,10 +407,13 @@ class World:
         payload = {"exp": int(self.clock.now() + expires_in), "role": role, **claims}
         if user_id is not None:
             payload["user_id"] = user_id
-        return sign_jwt(payload, owner.extension_secret)
+        jwt = sign_jwt(payload, owner.extension_secret)
+        self.extension_jwts.add(jwt)
+        return jwt
 
     # ------------------------------------------------------------------ scenario helpers
 
+    @_locked
     def revoke(self, token: Token | str) -> None:
         """Revoke an access token and the refresh tokens of its authorization, as POST /oauth2/revoke does."""
         record = self._as_token(token)
@@ -334,14 +423,17 @@ class World:
                 if refresh.family == record.family:
                     refresh.revoked = True
 
+    @_locked
     def expire(self, token: Token | str) -> None:
         """Make the access token expire now; its refresh token still works."""
         record = self._as_token(token)
         record.expires_at = min(record.expires_at, self.clock.now())
 
+    @_locked
     def advance(self, seconds: float) -> float:
         return self.clock.advance(seconds)
 
+    @_locked
     def disconnect(self, user: str | User, client: str | Client | None = None) -> None:
         """The user disconnects the app: every token of that user for that client dies and refresh fails.
 
@@ -356,6 +448,7 @@ class World:
             if subscription.client_id == owner.client_id and person.id in subscription.condition.values():
                 subscription.status = "authorization_revoked"
 
+    @_locked
     def change_password(self, user: str | User) -> None:
         """The user changes their password: every token of that user, for every client, dies."""
         person = self.user(user)
@@ -369,6 +462,7 @@ class World:
             if refresh.user_id == user_id and (client_id is None or refresh.client_id == client_id):
                 refresh.revoked = True
 
+    @_locked
     def take_scope(self, token: Token | str, scope: str) -> None:
         """Remove ``scope`` from the token, from tokens refreshed later, and from the user's grant to the client."""
         record = self._as_token(token)
@@ -376,6 +470,7 @@ class World:
         if record.user_id is not None:
             self.authorizations.get((record.client_id, record.user_id), set()).discard(scope)
 
+    @_locked
     def fail_next(self, status: int = 500, endpoint_id: str | None = None, count: int = 1) -> None:
         """Make the next ``count`` Helix calls (to ``endpoint_id`` only, if given) fail with ``status``."""
         if status not in (500, 502, 503, 504):
@@ -384,17 +479,25 @@ class World:
             raise ValueError(f"unknown endpoint id {endpoint_id!r}")
         self.planned_failures.append(PlannedFailure(status, endpoint_id, count))
 
+    @_locked
+    def set_rate_limit(self, limit: int) -> None:
+        """Give every bucket ``limit`` points a minute; buckets start full again."""
+        self.rate_limiter = RateLimiter(self.clock, limit=limit)
+
+    @_locked
     def exhaust_rate_limit(self, token: Token | str) -> None:
         """Empty the rate-limit bucket that the token draws from; it refills as the clock advances."""
         record = self._as_token(token)
         self.rate_limiter.exhaust(rate_limit_key(record))
 
+    @_locked
     def approve_device(self, user_code: str, user: str | User | None = None) -> None:
         """The user enters ``user_code`` on the activation page and approves the device."""
         code = self._device_by_user_code(user_code)
         code.state = "approved"
         code.user_id = self.user(user or self.consenting_user or self.bot).id
 
+    @_locked
     def deny_device(self, user_code: str) -> None:
         self._device_by_user_code(user_code).state = "denied"
 
@@ -411,6 +514,7 @@ class World:
         response = self.handle_request(Request.build(method, url, headers, body))
         return response.status, response.headers, response.body
 
+    @_locked
     def handle_request(self, request: Request) -> Response:
         from twitchpolicy.mock import helix, oauth
 
@@ -422,15 +526,27 @@ class World:
             return helix.handle(self, request)
         return helix.not_found(self, request)
 
+    @_locked
     def secrets(self) -> set[str]:
         """Return every token and secret of this world, for scrubbing them from output."""
         values: set[str] = set(self.tokens) | set(self.refresh_tokens) | set(self.authorization_codes) | set(self.device_codes)
+        values |= self.extension_jwts
         for client in self.clients.values():
             if client.client_secret:
                 values.add(client.client_secret)
             if client.extension_secret:
                 values.add(base64.b64encode(client.extension_secret).decode())
         return values
+
+
+    @_locked
+    def is_secret(self, value: str) -> bool:
+        """Tell whether ``value`` is a token, code, client secret or extension JWT of this world."""
+        if value in self.tokens or value in self.refresh_tokens or value in self.authorization_codes or value in self.device_codes:
+            return True
+        if value in self.extension_jwts:
+            return True
+        return any(value == client.client_secret for client in self.clients.values())
 
 
 def rate_limit_key(token: Token) -> tuple[str, str | None]:
@@ -451,6 +567,9 @@ def sign_jwt(payload: Mapping[str, Any], secret: bytes) -> str:
 
 def verify_jwt(token: str, secret: bytes, now: float) -> dict[str, Any] | None:
     """Return the payload of an HS256 JWT signed with ``secret`` that has not expired, else None."""
+    # A JWT is ASCII, and hmac.compare_digest raises TypeError on other strings.
+    if not token.isascii():
+        return None
     parts = token.split(".")
     if len(parts) != 3:
         return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from twitchpolicy.mock.handlers.common import body, no_content, ok, paginate, require, user_fields
+from twitchpolicy.mock.handlers.common import body, limited_params, no_content, ok, paginate, require, user_fields
 from twitchpolicy.mock.model import Channel
 from twitchpolicy.mock.protocol import HelixError, Response
 
@@ -12,8 +12,14 @@ if TYPE_CHECKING:
     from twitchpolicy.mock.helix import HelixContext
     from twitchpolicy.mock.world import World
 
-# Fields of Modify Channel Information and the type each must have.
-_EDITABLE = {"game_id": str, "broadcaster_language": str, "title": str, "delay": int, "tags": list, "is_branded_content": bool}
+# Fields of Modify Channel Information and the JSON type each must have.
+_EDITABLE = {"game_id": "string", "broadcaster_language": "string", "title": "string", "delay": "integer", "tags": "array", "is_branded_content": "boolean"}
+# Limits of Modify Channel Information, as Twitch's API reference states them and
+# twurple 7.3.0 repeats them: a delay of at most 900 seconds, and at most 10 tags of
+# 1 to 25 characters without spaces.
+MAX_DELAY_SECONDS = 900
+MAX_TAGS = 10
+MAX_TAG_LENGTH = 25
 
 
 def channel_body(world: World, channel: Channel) -> dict[str, Any]:
@@ -31,7 +37,7 @@ def channel_body(world: World, channel: Channel) -> dict[str, Any]:
 
 
 def get_channel_information(context: HelixContext) -> Response:
-    ids = context.request.params("broadcaster_id")
+    ids = limited_params(context, "broadcaster_id")
     if not ids:
         require(context, "broadcaster_id")
     world = context.world
@@ -47,8 +53,10 @@ def modify_channel_information(context: HelixContext) -> Response:
         raise HelixError(400, "The request body must contain at least one field to update.")
     for name, value in changes.items():
         expected = _EDITABLE.get(name)
-        if expected is not None and not isinstance(value, expected):
-            raise HelixError(400, f'The field "{name}" must be a {expected.__name__}.')
+        if expected is not None and _json_type(value) != expected:
+            article = "an" if expected[0] in "aeiou" else "a"
+            raise HelixError(400, f'The field "{name}" must be {article} {expected}.')
+    _check_delay_and_tags(changes)
     if "title" in changes:
         if not changes["title"]:
             raise HelixError(400, "The title field may not contain an empty string.")
@@ -61,10 +69,38 @@ def modify_channel_information(context: HelixContext) -> Response:
     if "delay" in changes:
         channel.delay = changes["delay"]
     if "tags" in changes:
-        channel.tags = [str(tag) for tag in changes["tags"]]
+        channel.tags = list(changes["tags"])
     if "is_branded_content" in changes:
         channel.is_branded_content = changes["is_branded_content"]
     return no_content()
+
+
+def _json_type(value: Any) -> str:
+    """Return the JSON type name of a parsed JSON value; bool is not an integer here, unlike in Python."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "other"
+
+
+def _check_delay_and_tags(changes: dict[str, Any]) -> None:
+    # NOTE: the limits are Twitch's, but the wording of these messages is an assumption.
+    delay = changes.get("delay")
+    if delay is not None and not 0 <= delay <= MAX_DELAY_SECONDS:
+        raise HelixError(400, f'The field "delay" must be from 0 to {MAX_DELAY_SECONDS} seconds.')
+    tags = changes.get("tags")
+    if tags is None:
+        return
+    if len(tags) > MAX_TAGS:
+        raise HelixError(400, f"A channel may have at most {MAX_TAGS} tags.")
+    for tag in tags:
+        if not isinstance(tag, str) or not 1 <= len(tag) <= MAX_TAG_LENGTH or any(character.isspace() for character in tag):
+            raise HelixError(400, f"Each tag must be a string of 1 to {MAX_TAG_LENGTH} characters without spaces.")
 
 
 def get_channel_followers(context: HelixContext) -> Response:

@@ -37,7 +37,7 @@ def send_chat_message(context: HelixContext) -> Response:
     if not isinstance(text, str) or len(text) > MAX_CHAT_MESSAGE_LENGTH:
         raise HelixError(400, f"The message must be text of at most {MAX_CHAT_MESSAGE_LENGTH} characters.")
     message_id = world.new_id("msg-")
-    if (broadcaster_id, sender_id) in world.bans:
+    if world.is_banned(broadcaster_id, sender_id):
         # NOTE: the drop reason code and wording for a banned sender are assumptions.
         drop = {"code": "user_banned", "message": "The sender is banned from this channel."}
         return ok({"data": [{"message_id": message_id, "is_sent": False, "drop_reason": drop}]})

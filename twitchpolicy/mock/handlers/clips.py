@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
-from twitchpolicy.mock.handlers.common import ok, paginate, require
+from twitchpolicy.mock.handlers.common import limited_params, ok, paginate, require
 from twitchpolicy.mock.model import Clip
 from twitchpolicy.mock.protocol import HelixError, Response
 
@@ -16,6 +17,8 @@ if TYPE_CHECKING:
 MIN_CLIP_SECONDS = 5.0
 MAX_CLIP_SECONDS = 60.0
 DEFAULT_CLIP_SECONDS = 30.0
+
+_DECIMAL = re.compile(r"[0-9]{1,3}(\.[0-9]{1,6})?")
 
 
 def clip_body(world: World, clip: Clip) -> dict[str, Any]:
@@ -53,13 +56,11 @@ def create_clip(context: HelixContext) -> Response:
     duration_text = context.request.param("duration")
     duration = DEFAULT_CLIP_SECONDS
     if duration_text is not None:
-        try:
-            duration = float(duration_text)
-        except ValueError:
-            duration = -1.0
+        # float() also reads "nan", "inf" and non-ASCII digits, which Twitch rejects.
+        duration = float(duration_text) if _DECIMAL.fullmatch(duration_text) else -1.0
         if not MIN_CLIP_SECONDS <= duration <= MAX_CLIP_SECONDS:
             raise HelixError(400, f'Invalid value for parameter "duration": {duration_text!r}; it must be from 5 to 60 seconds')
-    clip_id = "MockClip" + world.new_secret(12).capitalize()
+    clip_id = "MockClip" + world.new_slug(12).capitalize()
     clip = Clip(
         id=clip_id,
         broadcaster_id=broadcaster_id,
@@ -78,11 +79,14 @@ def get_clips(context: HelixContext) -> Response:
     request = context.request
     broadcaster_id = request.param("broadcaster_id")
     game_id = request.param("game_id")
-    ids = request.params("id")
+    ids = limited_params(context, "id")
     if sum(1 for given in (broadcaster_id, game_id, ids) if given) != 1:
         # NOTE: Twitch requires exactly one of the three; the wording is an assumption.
         raise HelixError(400, 'The request must name exactly one of "broadcaster_id", "game_id" or "id".')
-    clips = sorted(world.clips, key=lambda clip: (clip.created_at, clip.id), reverse=True)
+    # Newest first. world.clips is in creation order, so its index breaks ties between
+    # clips created in the same second.
+    ordered = sorted(enumerate(world.clips), key=lambda item: (item[1].created_at, item[0]), reverse=True)
+    clips = [clip for _, clip in ordered]
     if broadcaster_id:
         clips = [clip for clip in clips if clip.broadcaster_id == broadcaster_id]
     elif game_id:

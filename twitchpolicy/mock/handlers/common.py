@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from typing import TYPE_CHECKING, Any
 
 from twitchpolicy.mock.protocol import BadRequestBody, HelixError, Response, empty_response, json_response
@@ -14,6 +15,11 @@ if TYPE_CHECKING:
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+# Twitch's API reference caps repeated id, login and game parameters at 100 values
+# ("You may specify a maximum of 100 IDs" on Get Channel Information).
+MAX_IDS = 100
+
+_ASCII_COUNT = re.compile(r"[0-9]{1,9}")
 
 
 def require(context: HelixContext, name: str) -> str:
@@ -22,6 +28,15 @@ def require(context: HelixContext, name: str) -> str:
     if not value:
         raise HelixError(400, f'Missing required parameter "{name}"')
     return value
+
+
+def limited_params(context: HelixContext, name: str, maximum: int = MAX_IDS) -> list[str]:
+    """Return every value of the query parameter ``name``; raise 400 when there are more than ``maximum``."""
+    values = context.request.params(name)
+    if len(values) > maximum:
+        # NOTE: Twitch's wording for more values than the limit is an assumption.
+        raise HelixError(400, f'The request may contain at most {maximum} "{name}" values.')
+    return values
 
 
 def body(context: HelixContext) -> dict[str, Any]:
@@ -64,14 +79,26 @@ def decode_cursor(cursor: str) -> int:
     return offset
 
 
+def parse_count(text: str) -> int | None:
+    """Return ``text`` as a non-negative integer when it is 1 to 9 ASCII digits, else None.
+
+    str.isdigit() would also accept "²" and "٣", which int() rejects or reads as a
+    number. The length limit keeps int() below the interpreter's limit on digits.
+    """
+    if _ASCII_COUNT.fullmatch(text) is None:
+        return None
+    return int(text)
+
+
 def page_size(context: HelixContext, maximum: int = MAX_PAGE_SIZE, default: int = DEFAULT_PAGE_SIZE) -> int:
     text = context.request.param("first")
     if text is None:
         return default
-    if not text.isdigit() or not 1 <= int(text) <= maximum:
+    size = parse_count(text)
+    if size is None or not 1 <= size <= maximum:
         # NOTE: Twitch's wording for an out-of-range "first" is not documented.
         raise HelixError(400, f'Invalid value for parameter "first": {text!r}; it must be a number from 1 to {maximum}')
-    return int(text)
+    return size
 
 
 def paginate(context: HelixContext, items: list[Any], maximum: int = MAX_PAGE_SIZE, default: int = DEFAULT_PAGE_SIZE) -> tuple[list[Any], dict[str, str]]:

@@ -137,8 +137,11 @@ def create_eventsub_subscription(context: HelixContext) -> Response:
         if not data.get(name):
             raise HelixError(400, f'Missing required parameter "{name}"')
 
-    kind = str(data["type"])
-    version = str(data["version"])
+    for name in ("type", "version"):
+        if not isinstance(data[name], str):
+            raise HelixError(400, f'The field "{name}" must be a string.')
+    kind = data["type"]
+    version = data["version"]
     condition = data["condition"]
     if not isinstance(condition, dict):
         raise HelixError(400, "The condition must be a JSON object.")

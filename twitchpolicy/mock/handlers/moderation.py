@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from twitchpolicy.mock.clock import format_rfc3339
-from twitchpolicy.mock.handlers.common import body, no_content, ok, paginate, require, user_fields
+from twitchpolicy.mock.handlers.common import body, limited_params, no_content, ok, paginate, require, user_fields
 from twitchpolicy.mock.model import Ban
 from twitchpolicy.mock.protocol import HelixError, Response
 
@@ -28,16 +28,15 @@ def ban_body(world: World, ban: Ban) -> dict[str, Any]:
 
 
 def _active_bans(world: World, broadcaster_id: str) -> list[Ban]:
-    now = world.clock.rfc3339()
+    now = world.clock.now()
     bans = [ban for (channel_id, _), ban in world.bans.items() if channel_id == broadcaster_id]
-    # A timeout ends at expires_at; RFC 3339 strings in UTC compare in time order.
-    return sorted((ban for ban in bans if not ban.expires_at or ban.expires_at > now), key=lambda ban: ban.created_at, reverse=True)
+    return sorted((ban for ban in bans if ban.is_active(now)), key=lambda ban: ban.created_at, reverse=True)
 
 
 def get_banned_users(context: HelixContext) -> Response:
     world = context.world
     bans = _active_bans(world, require(context, "broadcaster_id"))
-    wanted = set(context.request.params("user_id"))
+    wanted = set(limited_params(context, "user_id"))
     if wanted:
         bans = [ban for ban in bans if ban.user_id in wanted]
     page, pagination = paginate(context, bans)
@@ -57,9 +56,10 @@ def ban_user(context: HelixContext) -> Response:
     if user_id == broadcaster_id:
         raise HelixError(400, "The user specified in the user_id field may not be banned.")
     duration = payload.get("duration")
-    if duration is not None and (not isinstance(duration, int) or not 1 <= duration <= MAX_TIMEOUT_SECONDS):
+    # bool is an int in Python, but JSON true is not a number of seconds.
+    if duration is not None and (type(duration) is not int or not 1 <= duration <= MAX_TIMEOUT_SECONDS):
         raise HelixError(400, f"The duration must be a number of seconds from 1 to {MAX_TIMEOUT_SECONDS}.")
-    if any(ban.user_id == user_id for ban in _active_bans(world, broadcaster_id)):
+    if world.is_banned(broadcaster_id, user_id):
         raise HelixError(400, "The user specified in the user_id field is already banned.")
     now = world.clock.now()
     ban = Ban(
@@ -79,7 +79,7 @@ def unban_user(context: HelixContext) -> Response:
     world = context.world
     broadcaster_id = require(context, "broadcaster_id")
     user_id = require(context, "user_id")
-    if not any(ban.user_id == user_id for ban in _active_bans(world, broadcaster_id)):
+    if not world.is_banned(broadcaster_id, user_id):
         raise HelixError(400, "The user specified in the user_id field is not banned.")
     del world.bans[(broadcaster_id, user_id)]
     return no_content()
@@ -88,7 +88,7 @@ def unban_user(context: HelixContext) -> Response:
 def get_moderators(context: HelixContext) -> Response:
     world = context.world
     moderators = world.moderators_of(require(context, "broadcaster_id"))
-    wanted = set(context.request.params("user_id"))
+    wanted = set(limited_params(context, "user_id"))
     if wanted:
         moderators = [user_id for user_id in moderators if user_id in wanted]
     page, pagination = paginate(context, moderators)
@@ -103,7 +103,7 @@ def add_channel_moderator(context: HelixContext) -> Response:
         raise HelixError(400, "The user specified in the user_id field was not found.")
     if world.has_role(broadcaster_id, user_id, "moderator"):
         raise HelixError(400, "The user specified in the user_id field is already a moderator.")
-    if (broadcaster_id, user_id) in world.bans:
+    if world.is_banned(broadcaster_id, user_id):
         raise HelixError(400, "The user specified in the user_id field is banned.")
     world.add_role(broadcaster_id, user_id, "moderator")
     return no_content()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from twitchpolicy.mock.handlers.common import ok, paginate, require, user_fields
+from twitchpolicy.mock.handlers.common import limited_params, ok, paginate, require, user_fields
 from twitchpolicy.mock.model import Channel
 from twitchpolicy.mock.protocol import Response
 
@@ -40,10 +40,10 @@ def _live_channels(world: World) -> list[Channel]:
 def get_streams(context: HelixContext) -> Response:
     world = context.world
     request = context.request
-    user_ids = set(request.params("user_id"))
-    logins = {login.lower() for login in request.params("user_login")}
-    game_ids = set(request.params("game_id"))
-    languages = set(request.params("language"))
+    user_ids = set(limited_params(context, "user_id"))
+    logins = {login.lower() for login in limited_params(context, "user_login")}
+    game_ids = set(limited_params(context, "game_id"))
+    languages = set(limited_params(context, "language"))
     channels = _live_channels(world)
     if user_ids or logins:
         channels = [channel for channel in channels if channel.broadcaster_id in user_ids or world.users[channel.broadcaster_id].login in logins]

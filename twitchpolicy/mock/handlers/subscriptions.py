@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from twitchpolicy.mock.handlers.common import ok, paginate, require, user_fields
+from twitchpolicy.mock.handlers.common import limited_params, ok, paginate, require, user_fields
 from twitchpolicy.mock.model import Subscription
 from twitchpolicy.mock.protocol import HelixError, Response
 
@@ -35,7 +35,7 @@ def get_broadcaster_subscriptions(context: HelixContext) -> Response:
     subscriptions = [subscription for (channel_id, _), subscription in sorted(world.subscriptions.items()) if channel_id == broadcaster_id]
     total = len(subscriptions)
     points = sum(TIER_POINTS.get(subscription.tier, 1) for subscription in subscriptions)
-    wanted = set(context.request.params("user_id"))
+    wanted = set(limited_params(context, "user_id"))
     if wanted:
         subscriptions = [subscription for subscription in subscriptions if subscription.user_id in wanted]
     page, pagination = paginate(context, subscriptions)
