@@ -27,6 +27,9 @@ from twitchpolicy.sites import Fields
 from twitchpolicy.urls import UNKNOWN
 
 MAX_DEPTH = 80
+# Evaluation of one expression stops after this many steps, because names reassigned from each
+# other (x = x + y in a loop) can make the search grow exponentially; the value is then unknown.
+MAX_STEPS = 20000
 # Superclass chains are followed this many classes up.
 MAX_SUPERCLASSES = 5
 # Fields nest this deep at most: EventSub bodies go two levels down (transport.method).
@@ -64,12 +67,20 @@ class Evaluator:
         self._class_members: dict[tuple[str, int], dict[str, list[Node]]] = {}
         self._exports: dict[str, tuple[dict[str, Ref], list[str]]] = {}
         self._library_defaults: list[jshttp.Mutation] | None = None
+        self._steps = 0
 
     # -------------------------------------------------------- public entry points
 
     def value(self, module: JsModule, node: Node | None, depth: int = 0) -> Value:
         """Return the value of ``node``, None when it cannot be computed."""
         node = unwrap(node)
+        if depth == 0:
+            self._steps = 0
+        self._steps += 1
+        if self._steps > MAX_STEPS:
+            # Counted like a cycle, so no value computed while the budget ran out is cached.
+            self._cycles += 1
+            return None
         if node is None or depth > MAX_DEPTH:
             return None
         key = (module.path, node.id)

@@ -382,8 +382,10 @@ def _authorize_query(text: str) -> tuple[dict[str, str], bool, int] | None:
         parsed = parse_twitch_url(match.group(0))
         if parsed is None or parsed.path != "/oauth2/authorize":
             continue
-        # Scopes may be joined with literal spaces, so the query runs to the end of the string.
-        _, query = split_url_query(text[match.start():])
+        # Scopes may be joined with literal spaces, so the query runs to the end of the string, or to a
+        # quote, angle bracket or line break when the URL sits inside HTML or other text.
+        rest = re.split(r"[\"'<>`\n]", text[match.start():], maxsplit=1)[0]
+        _, query = split_url_query(rest)
         if query is None:
             return {}, True, match.start()
         pairs, complete = parse_query(query)

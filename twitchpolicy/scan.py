@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import fnmatch
 import os
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ TEXT_SUFFIXES = (
     ".cs", ".php", ".rb", ".lua", ".sh", ".bash", ".ps1", ".swift", ".dart", ".scala", ".c", ".cc", ".cpp", ".h",
     ".html", ".htm", ".vue", ".svelte",
 )
+HTML_SUFFIXES = (".html", ".htm")
 EXCLUDED_DIRS = frozenset(
     {".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__", ".mypy_cache",
      ".pytest_cache", ".ruff_cache", "build", "dist", ".eggs", "site-packages", ".twitchpolicy_cache"}
@@ -140,11 +142,28 @@ def scan_paths(paths: Iterable[str], exclude: Iterable[str] = (), registry: Regi
     javascript_files = [(path, source) for path, source in text_files if path.endswith(JAVASCRIPT_SUFFIXES)]
     javascript = JavaScriptProject(javascript_files, registry.sdks if registry is not None else None)
     for path, source in text_files:
+        if path.endswith(HTML_SUFFIXES):
+            source = script_parts(source)
         if path.endswith(JAVASCRIPT_SUFFIXES):
             result.add(scan_javascript(path, source, javascript))
         else:
             result.sites += scan_text(path, source, constants)
     return result
+
+
+def script_parts(page: str) -> str:
+    """Blank everything outside <script> elements of an HTML page, keeping line and column positions.
+
+    Text and <pre> blocks of a page (generated API documentation, say) describe calls; scripts make them.
+    """
+    kept = []
+    position = 0
+    for match in re.finditer(r"<script\b[^>]*>(.*?)</script\s*>", page, re.IGNORECASE | re.DOTALL):
+        kept.append(re.sub(r"[^\n]", " ", page[position:match.start(1)]))
+        kept.append(match.group(1))
+        position = match.end(1)
+    kept.append(re.sub(r"[^\n]", " ", page[position:]))
+    return "".join(kept)
 
 
 def mentions_twitch(source: str) -> bool:
