@@ -147,7 +147,16 @@ def _suppress(findings: list[Finding], result: ScanResult, config: Config) -> li
     enabled = config.enabled_codes()
     if UnusedSuppression.code in enabled:
         for suppression in unused(suppressions):
-            stale = [code for code in suppression.codes if code not in suppression.used]
+            # A code for a rule that is not selected cannot match; ruff's unused-noqa leaves those alone too.
+            stale = [code for code in suppression.codes if code not in suppression.used and _selects_enabled(code, enabled)]
+            if suppression.codes and not stale:
+                continue
             label = suppression.text if len(stale) == len(suppression.codes) else f"{', '.join(stale)} in {suppression.text}"
             kept.append(UnusedSuppression(suppression.path, suppression.line, suppression.column, (label,)))
     return kept
+
+
+def _selects_enabled(code: str, enabled: frozenset[str]) -> bool:
+    """Tell whether a suppression code names an enabled rule, or names no rule at all (a typo to report)."""
+    selected = [rule.code for rule in RULES if matches(code, rule)]
+    return not selected or any(rule_code in enabled for rule_code in selected)

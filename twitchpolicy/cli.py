@@ -90,6 +90,9 @@ def check(
     The scanned code is parsed, never imported or run.
     """
     config = _config(config_file, paths)
+    # Like ruff, --select and --ignore take comma-separated lists as well as repeated options.
+    select = tuple(part.strip() for value in select for part in value.split(",") if part.strip())
+    ignore = tuple(part.strip() for value in ignore for part in value.split(",") if part.strip())
     for option, values in (("--select", select), ("--ignore", ignore)):
         for value in values:
             if not valid_selector(value):

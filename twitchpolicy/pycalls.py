@@ -473,6 +473,9 @@ def reads_refresh_token(module: PythonModule) -> bool:
                 return True
         elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load) and node.attr == "refresh_token":
             return True
+        elif isinstance(node, ast.Call) and _call_name(node.func) in ("dump", "dumps") and node.args:
+            # json.dump(tokens, file) keeps the whole token response, refresh_token included.
+            return True
         elif isinstance(node, ast.Assign) and isinstance(node.value, (ast.Call, ast.Await)):
             # token, refresh_token = await authenticator.authenticate(): an SDK hands the refresh token back.
             for target in node.targets:

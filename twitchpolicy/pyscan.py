@@ -80,6 +80,8 @@ class PythonModule:
         self.constants: dict[str, ast.expr] = {}
         self.classes: dict[str, dict[str, ast.expr]] = {}
         self.class_bases: dict[str, list[str]] = {}
+        # The bases as written, such as "commands.Bot", to tell which package a base class comes from.
+        self.class_base_paths: dict[str, list[str]] = {}
         self.imported_names: dict[str, tuple[tuple[str, ...], int, str]] = {}
         self.imported_modules: dict[str, tuple[tuple[str, ...], int]] = {}
         self.links: dict[str, PythonModule] = {}
@@ -124,6 +126,7 @@ class PythonModule:
                 }
                 self.classes[statement.name] = _class_attributes(statement)
                 self.class_bases[statement.name] = [name for name in map(_call_name, statement.bases) if name]
+                self.class_base_paths[statement.name] = [ast.unparse(base) for base in statement.bases]
             elif isinstance(statement, (ast.Import, ast.ImportFrom)):
                 self._collect_import(statement)
 
@@ -178,8 +181,9 @@ class PythonModule:
             return found
         # The scan root may sit above or inside the package root, so match the longest common suffix.
         # Of several matches (two folders with an auth.py), the one nearest this module wins.
+        # Only modules whose last name part matches are compared, which keeps large trees fast.
         matches = []
-        for name, candidate in index.items():
+        for name, candidate in index.by_last.get(target[-1], ()) if isinstance(index, ModuleIndex) else index.items():
             shorter = min(len(name), len(target))
             if shorter and name[-shorter:] == target[-shorter:]:
                 matches.append((_common_prefix(name, self.name), shorter, candidate))
@@ -492,9 +496,20 @@ def _is_string_expression(node: ast.AST) -> bool:
     return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format" and isinstance(node.func.value, (ast.Constant, ast.JoinedStr))
 
 
+class ModuleIndex(dict):
+    """Scanned modules by dotted name, with a second index by the last part of the name."""
+
+    def __init__(self, modules: list[PythonModule]):
+        super().__init__((module.name, module) for module in modules)
+        self.by_last: dict[str, list[tuple[tuple[str, ...], PythonModule]]] = {}
+        for name, module in self.items():
+            if name:
+                self.by_last.setdefault(name[-1], []).append((name, module))
+
+
 def link_imports(modules: list[PythonModule]) -> None:
     """Connect each module's imported names to the scanned modules that define them."""
-    index = {module.name: module for module in modules}
+    index = ModuleIndex(modules)
     for module in modules:
         for local, (source, level, original) in module.imported_names.items():
             target = module.resolve_module(source, level, index)

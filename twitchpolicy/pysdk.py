@@ -27,6 +27,7 @@ class AuthEvent:
     scopes: tuple[str, ...] | None
     where: str
     label: str
+    path: str = ""
 
 
 def scan_sdk_calls(modules: list[PythonModule], flow: Flow, registry: Registry, facts: dict[str, FileFacts]) -> None:
@@ -138,7 +139,7 @@ def _event(
             )
             scopes = scopes if complete else None
     where = f"{module.path}:{call.lineno}"
-    return AuthEvent(target, auth.token, scopes, where, f"{sdk.name} {auth.name}")
+    return AuthEvent(target, auth.token, scopes, where, f"{sdk.name} {auth.name}", module.path)
 
 
 def _argument(call: ast.Call, argument: SdkArgument) -> ast.expr | None:
@@ -188,10 +189,14 @@ def _method_calls(
         receiver = _dotted(node.func.value) or ""
         if receivers is not None and not (_receiver_words(receiver) & receivers):
             continue
+        if _own_object(module, flow, node.func.value, scope, sdk):
+            continue
         endpoint = registry.endpoint(entry.endpoint)
         if endpoint is None:
             continue
-        related = [event for event in events if event.target == receiver]
+        # The same name set up in this module wins over the same name in another module.
+        related = [event for event in events if event.target == receiver and event.path == module.path]
+        related = related or [event for event in events if event.target == receiver]
         names: tuple[str, ...] = ()
         explicit = next((keyword.value for keyword in node.keywords if keyword.arg == "token"), None)
         if explicit is not None:
@@ -252,3 +257,35 @@ def _receiver_words(receiver: str) -> set[str]:
     """Return the last name of a receiver and its lower-case words: ``self.twitch_api`` gives twitch_api, twitch, api."""
     last = receiver.rsplit(".", 1)[-1]
     return {last} | {word for word in last.lower().split("_") if word}
+
+
+def _own_object(module: PythonModule, flow: Flow, receiver: ast.expr, scope: Scope, sdk: Sdk) -> bool:
+    """Tell whether a receiver is an instance of the project's own class that does not extend the SDK.
+
+    ``FollowStore().fetch_follow()`` is the project's method, not TwitchIO's, although the names match.
+    """
+    if isinstance(receiver, ast.Name) and receiver.id == "self" and scope.class_name is not None:
+        return not _extends_sdk(module, scope.class_name, sdk)
+    values = [receiver] if isinstance(receiver, ast.Call) else [value for value, _scope in flow._definitions(module, receiver, scope)]
+    for value in values:
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Name):
+            located = flow._class_named(module, value.func.id)
+            if located is not None and not _extends_sdk(located[0], located[1], sdk):
+                return True
+    return False
+
+
+def _extends_sdk(module: PythonModule, class_name: str, sdk: Sdk) -> bool:
+    """Tell whether a scanned class has a base class imported from the SDK (class Bot(commands.Bot))."""
+    roots = set(sdk.modules)
+    for base in module.class_base_paths.get(class_name, []):
+        head = base.split(".")[0]
+        imported = module.imported_names.get(head)
+        if imported is not None and imported[0][:1] and imported[0][0] in roots:
+            return True
+        origin = module.imported_modules.get(head)
+        if origin is not None and origin[0][:1] and origin[0][0] in roots:
+            return True
+        if head in module.class_nodes and head != class_name and _extends_sdk(module, head, sdk):
+            return True
+    return False

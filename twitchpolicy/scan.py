@@ -121,7 +121,7 @@ def scan_paths(paths: Iterable[str], exclude: Iterable[str] = (), registry: Regi
     for path in iter_source_files(paths, exclude):
         result.files_scanned += 1
         try:
-            source = path.read_bytes().decode("utf-8", errors="replace")
+            source = path.read_bytes().decode("utf-8-sig", errors="replace")
         except OSError as error:
             result.problems.append(FileProblem(str(path), 1, 1, f"cannot read file: {error.strerror or error}", "read"))
             continue

@@ -29,7 +29,7 @@ class Suppression:
     @property
     def text(self) -> str:
         kind = "ignore-file" if self.file_level else "ignore"
-        return f"{kind}[{', '.join(self.codes)}]" if self.codes else kind
+        return f"{kind}[{', '.join(_printable(code) for code in self.codes)}]" if self.codes else kind
 
     def covers(self, finding: Finding) -> str | None:
         """Return the selector that suppresses ``finding``, or None."""
@@ -90,3 +90,8 @@ def unused(suppressions: dict[str, list[Suppression]]) -> list[Suppression]:
             elif not suppression.used:
                 stale.append(suppression)
     return stale
+
+
+def _printable(code: str) -> str:
+    """Show a suppression code as written only when it looks like a rule code or name, so a pasted value never reaches output."""
+    return code if re.fullmatch(r"[A-Za-z0-9-]{1,40}", code) else "<not a rule code>"
