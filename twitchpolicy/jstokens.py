@@ -62,8 +62,13 @@ class TokenTracer:
     def trace(self, entry: Ref | str | None) -> TokenTrace:
         result = TokenTrace()
         if isinstance(entry, Ref):
-            result.evidence = self._trace(entry.module, entry.node, result.names, 0, set())
+            result.evidence = self._trace_ref(entry, result.names, 0, set())
         return result
+
+    def _trace_ref(self, ref: Ref, names: list[str], depth: int, seen: set) -> TokenEvidence | None:
+        """Trace an expression with the arguments bound that were bound when it was read."""
+        with self.evaluator.rebound(ref):
+            return self._trace(ref.module, ref.node, names, depth, seen)
 
     # -------------------------------------------------------- expressions
 
@@ -216,7 +221,7 @@ class TokenTracer:
             return token_request_evidence(owner.call) if name == "access_token" else None
         if isinstance(owner, ObjectValue):
             entry = owner.entries.get(name)
-            return self._trace(entry.module, entry.node, names, depth + 1, seen) if isinstance(entry, Ref) else None
+            return self._trace_ref(entry, names, depth + 1, seen) if isinstance(entry, Ref) else None
         if isinstance(owner, ModuleValue):
             ref = self.evaluator.export_ref(owner.module, name)
             return self._trace(ref.module, ref.node, names, depth + 1, seen) if ref is not None else None
@@ -246,6 +251,10 @@ class TokenTracer:
         if not isinstance(function, FunctionValue) or function.node.type not in FUNCTION_TYPES:
             return None
         returned = returned_expressions(function.node)
+        if arguments and function.node.id not in self.evaluator.bound_functions():
+            # As in Evaluator.returned_value: the parameters take this call's arguments, not those of every caller.
+            with self.evaluator.bound(function.node, module, arguments):
+                return self._first(function.module, returned, names, depth, seen)
         return self._first(function.module, returned, names, depth, seen)
 
 
