@@ -1043,3 +1043,63 @@ def test_client_factory_kind_independent_of_other_files() -> None:
     app_evidence = TokenEvidence("app", "token from client_credentials request at main.ts:4")
     assert helix_call_tokens(together["main.ts"]) == {"https://api.twitch.tv/helix/streams": app_evidence}
 
+
+# -------------------------------------------------------- token=app|user comments
+
+CLIP_URL = "https://api.twitch.tv/helix/clips?broadcaster_id=1"
+
+
+def test_annotation_on_assignment_line() -> None:
+    source = (
+        "const TOKEN = process.env.TOKEN; // twitchpolicy: token=app\n"
+        "export const clip = () => fetch('https://api.twitch.tv/helix/clips?broadcaster_id=1', { method: 'POST', headers: { 'Client-Id': 'c', Authorization: `Bearer ${TOKEN}` } });\n"
+    )
+    site = only_call(scan_one("a.js", source))
+    assert site.token == TokenEvidence("app", "token annotated as app access token at a.js:1")
+    assert site.token_names == ("TOKEN",)
+
+
+def test_block_annotation_on_assignment_line() -> None:
+    source = (
+        "const TOKEN = /* twitchpolicy: token=user */ process.env.TOKEN;\n"
+        "export const clip = () => fetch('https://api.twitch.tv/helix/clips?broadcaster_id=1', { method: 'POST', headers: { 'Client-Id': 'c', Authorization: `Bearer ${TOKEN}` } });\n"
+    )
+    site = only_call(scan_one("a.js", source))
+    assert site.token == TokenEvidence("user", "token annotated as user access token at a.js:1")
+
+
+def test_annotation_on_last_line_of_call() -> None:
+    source = (
+        "const headers = { 'Client-Id': 'c', Authorization: `Bearer ${process.env.OTHER}` };\n"
+        "export const clip = () => fetch(\n"
+        "  'https://api.twitch.tv/helix/clips?broadcaster_id=1',\n"
+        "  { method: 'POST', headers },\n"
+        "); // twitchpolicy: token=app\n"
+    )
+    site = only_call(scan_one("a.js", source))
+    assert (site.line, site.end_line) == (2, 5)
+    assert site.token == TokenEvidence("app", "token annotated as app access token at a.js:2")
+
+
+def test_annotation_does_not_replace_traced_token() -> None:
+    source = TOKEN_FUNCTIONS + (
+        "const headers = async (code) => ({ 'Client-Id': 'c', Authorization: `Bearer ${await userToken(code)}` });\n"
+        "export const clip = async (code) => fetch('https://api.twitch.tv/helix/clips?broadcaster_id=1', { method: 'POST', headers: await headers(code) }); // twitchpolicy: token=app\n"
+    )
+    tokens = helix_call_tokens(scan_one("h.js", source))
+    assert tokens == {CLIP_URL: USER_EVIDENCE}
+
+
+@pytest.mark.parametrize("comment", [
+    "// twitchpolicy: token=bot",
+    "// twitchpolicy: tokn=app",
+    "// see twitchpolicy: token=app",
+])
+def test_invalid_annotation_ignored(comment: str) -> None:
+    source = (
+        f"const TOKEN = process.env.TOKEN; {comment}\n"
+        "const text = '// twitchpolicy: token=app';\n"
+        "export const clip = () => fetch('https://api.twitch.tv/helix/clips?broadcaster_id=1', { method: 'POST', headers: { 'Client-Id': 'c', Authorization: `Bearer ${TOKEN}` } }); const note = '// twitchpolicy: token=app';\n"
+    )
+    site = only_call(scan_one("a.js", source))
+    assert site.token is None
