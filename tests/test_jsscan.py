@@ -938,3 +938,168 @@ def test_token_from_base_class_in_other_file() -> None:
     assert site.url == "https://api.twitch.tv/helix/clips?broadcaster_id=1"
     assert site.token == TokenEvidence("app", "token from client_credentials request at base.ts:5")
     assert site.token_names == ("this.token",)
+
+
+# -------------------------------------------------------- helpers called with different tokens
+
+TOKEN_FUNCTIONS = (
+    "async function appToken() {\n"
+    "  const res = await fetch('https://id.twitch.tv/oauth2/token', { method: 'POST', body: new URLSearchParams({ grant_type: 'client_credentials' }) });\n"
+    "  return (await res.json()).access_token;\n"
+    "}\n"
+    "async function userToken(code) {\n"
+    "  const res = await fetch('https://id.twitch.tv/oauth2/token', { method: 'POST', body: new URLSearchParams({ code, grant_type: 'authorization_code' }) });\n"
+    "  return (await res.json()).access_token;\n"
+    "}\n"
+)
+APP_EVIDENCE = TokenEvidence("app", "token from client_credentials request at h.js:2")
+USER_EVIDENCE = TokenEvidence("user", "token from authorization_code request at h.js:6")
+
+
+def helix_call_tokens(facts: FileFacts) -> dict[str, TokenEvidence | None]:
+    return {site.url: site.token for site in calls(facts) if "/helix/" in site.url}
+
+
+@pytest.mark.parametrize("app_first", [True, False], ids=["app-caller-first", "user-caller-first"])
+def test_header_helper_kind_per_caller(app_first: bool) -> None:
+    app_caller = (
+        "export async function streams() {\n"
+        "  const token = await appToken();\n"
+        "  return fetch('https://api.twitch.tv/helix/streams', { headers: headers(token) });\n"
+        "}\n"
+    )
+    user_caller = (
+        "export async function clip(code) {\n"
+        "  const token = await userToken(code);\n"
+        "  return fetch('https://api.twitch.tv/helix/clips?broadcaster_id=1', { method: 'POST', headers: headers(token) });\n"
+        "}\n"
+    )
+    helper = "function headers(token) {\n  return { 'Client-Id': 'cid', Authorization: `Bearer ${token}` };\n}\n"
+    callers = app_caller + user_caller if app_first else user_caller + app_caller
+    tokens = helix_call_tokens(scan_one("h.js", TOKEN_FUNCTIONS + helper + callers))
+    assert tokens["https://api.twitch.tv/helix/streams"] == APP_EVIDENCE
+    assert tokens["https://api.twitch.tv/helix/clips?broadcaster_id=1"] == USER_EVIDENCE
+
+
+def test_header_helper_spread_kind_per_caller() -> None:
+    source = TOKEN_FUNCTIONS + (
+        "const auth = (token) => ({ Authorization: `Bearer ${token}` });\n"
+        "export async function conduits() {\n"
+        "  return fetch('https://api.twitch.tv/helix/eventsub/conduits', { headers: { ...auth(await appToken()), 'Client-Id': 'cid' } });\n"
+        "}\n"
+        "export async function user(code) {\n"
+        "  return fetch('https://api.twitch.tv/helix/users', { headers: { ...auth(await userToken(code)), 'Client-Id': 'cid' } });\n"
+        "}\n"
+    )
+    tokens = helix_call_tokens(scan_one("h.js", source))
+    assert tokens["https://api.twitch.tv/helix/eventsub/conduits"] == APP_EVIDENCE
+    assert tokens["https://api.twitch.tv/helix/users"] == USER_EVIDENCE
+
+
+def test_bearer_string_helper_kind_per_caller() -> None:
+    source = TOKEN_FUNCTIONS + (
+        "function bearer(token) { return `Bearer ${token}`; }\n"
+        "export async function conduits() {\n"
+        "  return fetch('https://api.twitch.tv/helix/eventsub/conduits', { headers: { 'Client-Id': 'cid', Authorization: bearer(await appToken()) } });\n"
+        "}\n"
+        "export async function user(code) {\n"
+        "  return fetch('https://api.twitch.tv/helix/users', { headers: { 'Client-Id': 'cid', Authorization: bearer(await userToken(code)) } });\n"
+        "}\n"
+    )
+    tokens = helix_call_tokens(scan_one("h.js", source))
+    assert tokens["https://api.twitch.tv/helix/eventsub/conduits"] == APP_EVIDENCE
+    assert tokens["https://api.twitch.tv/helix/users"] == USER_EVIDENCE
+
+
+def test_client_factory_kind_independent_of_other_files() -> None:
+    factory = (
+        "import axios from 'axios';\n"
+        "export function helix(token) {\n"
+        "  return axios.create({ baseURL: 'https://api.twitch.tv/helix', headers: { 'Client-Id': 'cid', Authorization: `Bearer ${token}` } });\n"
+        "}\n"
+    )
+    app_caller = (
+        "import axios from 'axios';\n"
+        "import { helix } from './twitch';\n"
+        "export async function run() {\n"
+        "  const { data } = await axios.post('https://id.twitch.tv/oauth2/token', null, { params: { grant_type: 'client_credentials' } });\n"
+        "  await helix(data.access_token).get('/streams');\n"
+        "}\n"
+    )
+    user_caller = (
+        "import axios from 'axios';\n"
+        "import { helix } from './twitch';\n"
+        "export async function commercial(code) {\n"
+        "  const { data } = await axios.post('https://id.twitch.tv/oauth2/token', null, { params: { code, grant_type: 'authorization_code' } });\n"
+        "  await helix(data.access_token).post('/channels/commercial', { broadcaster_id: '1', length: 30 });\n"
+        "}\n"
+    )
+    user_evidence = TokenEvidence("user", "token from authorization_code request at user.ts:4")
+    alone = scan({"twitch.ts": factory, "user.ts": user_caller})
+    together = scan({"twitch.ts": factory, "main.ts": app_caller, "user.ts": user_caller})
+    commercial_url = "https://api.twitch.tv/helix/channels/commercial"
+    assert helix_call_tokens(alone["user.ts"]) == {commercial_url: user_evidence}
+    assert helix_call_tokens(together["user.ts"]) == {commercial_url: user_evidence}
+    app_evidence = TokenEvidence("app", "token from client_credentials request at main.ts:4")
+    assert helix_call_tokens(together["main.ts"]) == {"https://api.twitch.tv/helix/streams": app_evidence}
+
+
+# -------------------------------------------------------- token=app|user comments
+
+CLIP_URL = "https://api.twitch.tv/helix/clips?broadcaster_id=1"
+
+
+def test_annotation_on_assignment_line() -> None:
+    source = (
+        "const TOKEN = process.env.TOKEN; // twitchpolicy: token=app\n"
+        "export const clip = () => fetch('https://api.twitch.tv/helix/clips?broadcaster_id=1', { method: 'POST', headers: { 'Client-Id': 'c', Authorization: `Bearer ${TOKEN}` } });\n"
+    )
+    site = only_call(scan_one("a.js", source))
+    assert site.token == TokenEvidence("app", "token annotated as app access token at a.js:1")
+    assert site.token_names == ("TOKEN",)
+
+
+def test_block_annotation_on_assignment_line() -> None:
+    source = (
+        "const TOKEN = /* twitchpolicy: token=user */ process.env.TOKEN;\n"
+        "export const clip = () => fetch('https://api.twitch.tv/helix/clips?broadcaster_id=1', { method: 'POST', headers: { 'Client-Id': 'c', Authorization: `Bearer ${TOKEN}` } });\n"
+    )
+    site = only_call(scan_one("a.js", source))
+    assert site.token == TokenEvidence("user", "token annotated as user access token at a.js:1")
+
+
+def test_annotation_on_last_line_of_call() -> None:
+    source = (
+        "const headers = { 'Client-Id': 'c', Authorization: `Bearer ${process.env.OTHER}` };\n"
+        "export const clip = () => fetch(\n"
+        "  'https://api.twitch.tv/helix/clips?broadcaster_id=1',\n"
+        "  { method: 'POST', headers },\n"
+        "); // twitchpolicy: token=app\n"
+    )
+    site = only_call(scan_one("a.js", source))
+    assert (site.line, site.end_line) == (2, 5)
+    assert site.token == TokenEvidence("app", "token annotated as app access token at a.js:2")
+
+
+def test_annotation_does_not_replace_traced_token() -> None:
+    source = TOKEN_FUNCTIONS + (
+        "const headers = async (code) => ({ 'Client-Id': 'c', Authorization: `Bearer ${await userToken(code)}` });\n"
+        "export const clip = async (code) => fetch('https://api.twitch.tv/helix/clips?broadcaster_id=1', { method: 'POST', headers: await headers(code) }); // twitchpolicy: token=app\n"
+    )
+    tokens = helix_call_tokens(scan_one("h.js", source))
+    assert tokens == {CLIP_URL: USER_EVIDENCE}
+
+
+@pytest.mark.parametrize("comment", [
+    "// twitchpolicy: token=bot",
+    "// twitchpolicy: tokn=app",
+    "// see twitchpolicy: token=app",
+])
+def test_invalid_annotation_ignored(comment: str) -> None:
+    source = (
+        f"const TOKEN = process.env.TOKEN; {comment}\n"
+        "const text = '// twitchpolicy: token=app';\n"
+        "export const clip = () => fetch('https://api.twitch.tv/helix/clips?broadcaster_id=1', { method: 'POST', headers: { 'Client-Id': 'c', Authorization: `Bearer ${TOKEN}` } }); const note = '// twitchpolicy: token=app';\n"
+    )
+    site = only_call(scan_one("a.js", source))
+    assert site.token is None

@@ -103,7 +103,9 @@ class Evaluator:
             self._trails.pop()
             self._active.discard(key)
         self._add_to_trails(definitions)
-        if self._cycles == cycles and not self._bound:
+        if self._bound:
+            return self._attach_bindings(result)
+        if self._cycles == cycles:
             # Each value keeps the definitions it was computed from, so a trail started later still records them on a cache hit.
             self._cache[key] = (result, definitions or None)
         return result
@@ -118,7 +120,8 @@ class Evaluator:
 
     def ref_value(self, entry: Ref | str | None, depth: int = 0) -> Value:
         if isinstance(entry, Ref):
-            return self.value(entry.module, entry.node, depth + 1)
+            with self.rebound(entry):
+                return self.value(entry.module, entry.node, depth + 1)
         return entry
 
     def to_string(self, value: Value, depth: int = 0) -> str | None:
@@ -195,6 +198,55 @@ class Evaluator:
                 del self._bound[function.id]
             else:
                 self._bound[function.id] = previous
+
+    def bound_functions(self) -> frozenset[int]:
+        """Return the node ids of the functions whose parameters are bound to a caller's arguments now."""
+        return frozenset(self._bound)
+
+    @contextmanager
+    def rebound(self, ref: Ref) -> Iterator[None]:
+        """Evaluate inside the block with the calls bound that were bound when ``ref`` was read, over the current ones."""
+        if not ref.bindings:
+            yield
+            return
+        previous = self._bound
+        self._bound = {**previous, **dict(ref.bindings)}
+        try:
+            yield
+        finally:
+            self._bound = previous
+
+    def _attach_bindings(self, value: Value) -> Value:
+        """Return ``value`` with the current bindings recorded on the expressions it contains.
+
+        The entries of an object are read later, often after the call that
+        made the object has returned, so without this a parameter in them would
+        be read with no caller's argument. Containers are copied, and a Ref that
+        already has bindings keeps them because they were recorded deeper in
+        the same call chain.
+        """
+        bindings = tuple(self._bound.items())
+
+        def attach_ref(entry):
+            if isinstance(entry, Ref) and not entry.bindings:
+                return Ref(entry.module, entry.node, bindings)
+            return entry
+
+        def attach_object(target: ObjectValue) -> ObjectValue:
+            return ObjectValue({name: attach_ref(entry) for name, entry in target.entries.items()}, target.complete)
+
+        if isinstance(value, ObjectValue):
+            return attach_object(value)
+        if isinstance(value, ArrayValue):
+            return ArrayValue([attach_ref(item) for item in value.items], value.complete)
+        if isinstance(value, ParamsValue):
+            return ParamsValue(value.kind, attach_object(value.fields), attach_ref(value.fragment))
+        if isinstance(value, URLValue):
+            return URLValue(value.href, attach_object(value.query))
+        if isinstance(value, ClientValue):
+            params = attach_object(value.params) if value.params is not None else None
+            return ClientValue(value.library, value.base_url, attach_object(value.headers), params, value.origin)
+        return value
 
     def bound_argument(self, binding: Binding) -> tuple[JsModule, Node | None] | None:
         """Return the caller's argument for a parameter of a function evaluated under :meth:`bound`."""
@@ -659,7 +711,7 @@ class Evaluator:
         return value.href + separator + self.encode_params(value.query, depth)
 
     def _item_text(self, item: Ref, depth: int) -> str:
-        text = self.to_string(self.value(item.module, item.node, depth + 1), depth)
+        text = self.to_string(self.ref_value(item, depth), depth)
         return text if text is not None else UNKNOWN
 
     # -------------------------------------------------------- new
@@ -724,7 +776,7 @@ class Evaluator:
         if position is not None and position < len(arguments):
             listed = self.value(module, arguments[position], depth + 1)
             if isinstance(listed, ArrayValue):
-                scopes = tuple(text for text in (self.string(item.module, item.node) for item in listed.items) if text)
+                scopes = tuple(text for text in (self.to_string(self.ref_value(item)) for item in listed.items) if text)
         return AuthProviderValue(class_name, auth.token, origin, scopes)
 
     # -------------------------------------------------------- mutations after construction

@@ -337,7 +337,8 @@ def _url_text(evaluator: Evaluator, module: JsModule, node: Node) -> tuple[str |
 def _entry_url(evaluator: Evaluator, options: ObjectValue | None, name: str) -> tuple[str | None, set[tuple[str, int]]]:
     entry = options.entries.get(name) if options is not None else None
     if isinstance(entry, Ref):
-        return _url_text(evaluator, entry.module, entry.node)
+        with evaluator.rebound(entry):
+            return _url_text(evaluator, entry.module, entry.node)
     return (entry if isinstance(entry, str) else None), set()
 
 

@@ -221,9 +221,11 @@ def _scan_calls(project: JavaScriptProject, module: JsModule, facts: FileFacts) 
         if parsed is None:
             continue
         line, column = module.position(reported.node)
+        # A token=app|user comment on the call's own lines sets the kind that the trace could not find.
+        evidence = trace.evidence or project.tracer.annotation(module, reported.node)
         facts.sites.append(CallSite(
             module.path, line, column, call.url or "", call.method, "call", module.end_line(reported.node),
-            query=call.query, body=call.body, headers=call.headers, token=trace.evidence,
+            query=call.query, body=call.body, headers=call.headers, token=evidence,
             credentials=_credentials(call), token_names=tuple(trace.names),
         ))
         if parsed.path == "/oauth2/token":

@@ -13,6 +13,7 @@ the same file, and imports of other scanned files.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -26,6 +27,8 @@ from twitchpolicy.sites import USER, TokenEvidence
 from twitchpolicy.urls import parse_twitch_url
 
 MAX_DEPTH = 40
+# A `// twitchpolicy: token=app` or `/* twitchpolicy: token=user */` comment sets the token kind, like `#` comments in Python.
+ANNOTATION = re.compile(r"^(?://|/\*)\s*twitchpolicy:\s*token\s*=\s*(app|user)\b")
 # A parameter is traced through at most this many calls of its function.
 MAX_CALL_SITES = 10
 
@@ -58,12 +61,37 @@ class TokenTracer:
         self.evaluator = evaluator
         self.implicit_reason = implicit_reason
         self._calls: dict[str, dict[str, list[Node]]] = {}
+        self._annotations: dict[str, dict[int, str]] = {}
 
     def trace(self, entry: Ref | str | None) -> TokenTrace:
         result = TokenTrace()
         if isinstance(entry, Ref):
-            result.evidence = self._trace(entry.module, entry.node, result.names, 0, set())
+            result.evidence = self._trace_ref(entry, result.names, 0, set())
         return result
+
+    def _trace_ref(self, ref: Ref, names: list[str], depth: int, seen: set) -> TokenEvidence | None:
+        """Trace an expression with the arguments bound that were bound when it was read."""
+        with self.evaluator.rebound(ref):
+            return self._trace(ref.module, ref.node, names, depth, seen)
+
+    def annotation(self, module: JsModule, node: Node) -> TokenEvidence | None:
+        """Return the kind that a ``twitchpolicy: token=app|user`` comment on the lines of ``node`` sets, as evidence."""
+        marks = self._annotations.get(module.path)
+        if marks is None:
+            marks = {}
+            for comment in module.nodes("comment"):
+                match = ANNOTATION.match(module.text(comment))
+                if match:
+                    marks[comment.start_point.row + 1] = match.group(1)
+            self._annotations[module.path] = marks
+        if not marks:
+            return None
+        first = node.start_point.row + 1
+        for line in range(first, node.end_point.row + 2):
+            if line in marks:
+                kind = marks[line]
+                return TokenEvidence(kind, f"token annotated as {kind} access token at {module.path}:{first}")
+        return None
 
     # -------------------------------------------------------- expressions
 
@@ -75,6 +103,9 @@ class TokenTracer:
         if key in seen:
             return None
         seen.add(key)
+        annotated = self.annotation(module, node)
+        if annotated is not None:
+            return annotated
         kind = node.type
         if kind == "template_string":
             parts = [child.named_children[0] for child in node.named_children if child.type == "template_substitution" and child.named_children]
@@ -216,7 +247,7 @@ class TokenTracer:
             return token_request_evidence(owner.call) if name == "access_token" else None
         if isinstance(owner, ObjectValue):
             entry = owner.entries.get(name)
-            return self._trace(entry.module, entry.node, names, depth + 1, seen) if isinstance(entry, Ref) else None
+            return self._trace_ref(entry, names, depth + 1, seen) if isinstance(entry, Ref) else None
         if isinstance(owner, ModuleValue):
             ref = self.evaluator.export_ref(owner.module, name)
             return self._trace(ref.module, ref.node, names, depth + 1, seen) if ref is not None else None
@@ -246,6 +277,10 @@ class TokenTracer:
         if not isinstance(function, FunctionValue) or function.node.type not in FUNCTION_TYPES:
             return None
         returned = returned_expressions(function.node)
+        if arguments and function.node.id not in self.evaluator.bound_functions():
+            # As in Evaluator.returned_value: the parameters take this call's arguments, not those of every caller.
+            with self.evaluator.bound(function.node, module, arguments):
+                return self._first(function.module, returned, names, depth, seen)
         return self._first(function.module, returned, names, depth, seen)
 
 

@@ -18,10 +18,17 @@ from twitchpolicy.sites import Fields
 
 @dataclass(frozen=True, eq=False)
 class Ref:
-    """An expression in a module, evaluated when it is needed."""
+    """An expression in a module, evaluated when it is needed.
+
+    ``bindings`` are the calls whose arguments were bound when the expression
+    was read, as (function node id, (caller module, argument nodes)) pairs. The
+    expression is evaluated and traced with them bound again, so the header
+    object a helper returns keeps its own caller's token.
+    """
 
     module: JsModule
     node: Node
+    bindings: tuple[tuple[int, tuple[JsModule, list[Node]]], ...] = ()
 
 
 @dataclass(eq=False)
