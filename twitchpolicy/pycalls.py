@@ -332,7 +332,7 @@ def _record_token_request(
     """Remember requests to the OAuth token endpoint and their grant, for the tokens read from their responses.
 
     With ``scope`` and ``at``, the call sits in a wrapper function and is read with the
-    arguments of the caller ``at``; the caller's call then stands for the request.
+    arguments of the caller ``at``. The caller's call then stands for the request.
     """
     module, node = call.module, call.node
     scope = scope or call.scope

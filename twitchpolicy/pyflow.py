@@ -23,11 +23,11 @@ DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 GRANT_KINDS = {"client_credentials": APP, "authorization_code": USER, "refresh_token": USER, DEVICE_GRANT: USER}
 GRANT_NAMES = {DEVICE_GRANT: "device code"}
 _MAX_DEPTH = 14
-# Following stops after this many steps for one expression, so that names assigned many times
-# from each other cannot make the search grow exponentially; the value is then unknown.
+# Following stops after this many steps for one expression, and the value is then unknown.
+# Without a limit, names assigned many times from each other make the search grow exponentially.
 _MAX_STEPS = 2000
 _ANNOTATION = re.compile(r"#\s*twitchpolicy:\s*token\s*=\s*(app|user)\b")
-# Names of values that stand for "no token yet"; an assignment of these says nothing about the kind.
+# Values that stand for "no token yet": an assignment of one of them tells nothing about the kind.
 _EMPTY_VALUES = (None, "", False)
 
 
@@ -501,7 +501,7 @@ class Flow:
     def client(self, module: PythonModule, call: ast.Call, scope: Scope) -> Client | None:
         """Return the HTTP client a method call is made on, with its default headers; None when unknown."""
         if _call_name(call.func) == "Request":
-            # urllib.request.Request(url, headers=...) holds every header unless the code calls add_header later.
+            # urllib.request.Request(url, headers=...) contains every header unless the code calls add_header later.
             added = any(isinstance(node, ast.Attribute) and node.attr == "add_header" for node in ast.walk(module.tree))
             return Client(Fields(complete=not added))
         if not isinstance(call.func, ast.Attribute):

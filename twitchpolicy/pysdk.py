@@ -207,7 +207,7 @@ def _method_calls(
         elif related or len(client_targets) <= 1:
             token = _token(sdk, entry, related or events)
         else:
-            # Several SDK objects are set up and this receiver is none of them by name: the kind is unknown.
+            # Several SDK objects are set up and this receiver matches none of them by name, so the kind is unknown.
             token = None
         sites.append(
             CallSite(

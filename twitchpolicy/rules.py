@@ -19,7 +19,7 @@ class Finding:
     """Base of every finding. Subclasses set the class attributes; instances hold one occurrence.
 
     ``rationale``, ``bad`` and ``good`` are what ``twitchpolicy explain`` prints.
-    ``evidence`` says why the checker believes the token kind or scope list.
+    ``evidence`` states why the checker believes the token kind or scope list.
     """
 
     code: ClassVar[str]

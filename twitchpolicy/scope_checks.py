@@ -67,7 +67,7 @@ def _checkable(registry: Registry, scope: str) -> bool:
 
 
 def needed_scopes(endpoints: list[Endpoint], subscriptions: list[EventSubType] = ()) -> set[str]:
-    """Every scope that a called endpoint or subscribed EventSub type requires, accepts as an alternative, or uses optionally."""
+    """Collect every scope that a called endpoint or subscribed EventSub type requires, accepts as an alternative, or uses optionally."""
     needed: set[str] = set()
     for entry in [*endpoints, *subscriptions]:
         needed.update(entry.scope_names())
