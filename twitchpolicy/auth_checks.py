@@ -87,8 +87,8 @@ def _token_findings(site: CallSite, endpoint: Endpoint, token: TokenEvidence | N
         if token.kind == USER and auth.user is not None:
             allowed = auth.user.transports
         if transport not in allowed:
-            wanted = APP if auth.app is not None and transport in auth.app.transports else USER
-            return [EventSubTransportToken(args=(endpoint.label, transport, KIND_NAMES[wanted], KIND_NAMES[token.kind], token.reason), **evidence)]
+            expected = APP if auth.app is not None and transport in auth.app.transports else USER
+            return [EventSubTransportToken(args=(endpoint.label, transport, KIND_NAMES[expected], KIND_NAMES[token.kind], token.reason), **evidence)]
         return []
     if token.kind == APP and auth.app is None:
         return [AppTokenNotAccepted(args=(endpoint.label, needs, token.reason), **evidence)]

@@ -128,22 +128,22 @@ def _deduplicate(findings: list[Finding]) -> list[Finding]:
 
 def _select(findings: list[Finding], config: Config) -> list[Finding]:
     enabled = config.enabled_codes()
-    kept = []
+    remaining = []
     for finding in findings:
         if finding.code not in enabled:
             continue
         ignored = config.ignored_for(finding.path)
         if any(matches(selector, type(finding)) for selector in ignored):
             continue
-        kept.append(finding)
-    return kept
+        remaining.append(finding)
+    return remaining
 
 
 def _suppress(findings: list[Finding], result: ScanResult, config: Config) -> list[Finding]:
     suppressions = {path: found for path, source in result.sources.items() if (found := find_suppressions(path, source))}
     if not suppressions:
         return findings
-    kept = apply_suppressions(findings, suppressions)
+    remaining = apply_suppressions(findings, suppressions)
     enabled = config.enabled_codes()
     if UnusedSuppression.code in enabled:
         for suppression in unused(suppressions):
@@ -152,8 +152,8 @@ def _suppress(findings: list[Finding], result: ScanResult, config: Config) -> li
             if suppression.codes and not stale:
                 continue
             label = suppression.text if len(stale) == len(suppression.codes) else f"{', '.join(stale)} in {suppression.text}"
-            kept.append(UnusedSuppression(suppression.path, suppression.line, suppression.column, (label,)))
-    return kept
+            remaining.append(UnusedSuppression(suppression.path, suppression.line, suppression.column, (label,)))
+    return remaining
 
 
 def _selects_enabled(code: str, enabled: frozenset[str]) -> bool:

@@ -72,7 +72,7 @@ def main() -> None:
 @click.option("--select", "select", multiple=True, metavar="CODE", help="Report only these rules: a code, a code prefix such as TP3, a rule name, or ALL. Repeatable; replaces the configuration's select.")
 @click.option("--ignore", "ignore", multiple=True, metavar="CODE", help="Do not report these rules (code, prefix or name). Repeatable; adds to the configuration's ignore.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE", help="Configuration file (pyproject.toml or twitchpolicy.toml). Default: the nearest one above the first PATH.")
-@click.option("--verbose", "-v", is_flag=True, help="Also list the Helix calls whose token kind could not be told.")
+@click.option("--verbose", "-v", is_flag=True, help="Also list the Helix calls whose token kind is unknown.")
 @policy_option
 def check(
     paths: tuple[str, ...],

@@ -1,11 +1,13 @@
 """Configuration of ``twitchpolicy check``: ``[tool.twitchpolicy]`` in pyproject.toml, or twitchpolicy.toml.
 
-Keys: ``select``, ``ignore``, ``extend-select`` (rule codes, code prefixes such
-as ``TP3``, rule names, or ``ALL``), ``per-file-ignores`` (glob to selectors),
-``exclude`` (globs), ``policy`` (extra policy files), ``scopes`` (the scopes the
-application requests, when the code does not show them) and ``tokens`` (names
-of variables, attributes such as ``self.app_token``, or ``env:NAME`` environment
-variables, mapped to ``app`` or ``user``). Paths are relative to the file.
+Keys:
+
+- ``select``, ``ignore``, ``extend-select``: rule codes, code prefixes such as ``TP3``, rule names, or ``ALL``.
+- ``per-file-ignores``: a glob mapped to selectors.
+- ``exclude``: globs. ``policy``: extra policy files. Paths are relative to the file.
+- ``scopes``: the scopes the application requests, when the code does not show them.
+- ``tokens``: variable names, attributes such as ``self.app_token``, or ``env:NAME``
+  environment variables, mapped to ``app`` or ``user``.
 """
 
 from __future__ import annotations
@@ -67,8 +69,8 @@ def _rule(code: str):
 
 def matches(selector: str, rule) -> bool:
     """Tell whether a selector (code, code prefix, rule name or ALL) selects ``rule``."""
-    wanted = selector.strip()
-    return wanted.upper() == "ALL" or rule.code.startswith(wanted.upper()) or rule.name == wanted.lower()
+    normalized = selector.strip()
+    return normalized.upper() == "ALL" or rule.code.startswith(normalized.upper()) or rule.name == normalized.lower()
 
 
 def valid_selector(selector: str) -> bool:

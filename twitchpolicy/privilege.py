@@ -1,4 +1,4 @@
-"""Least privilege: the smallest scope set that the scanned code's Helix calls need, and an authorize URL asking for it."""
+"""Least privilege: the minimal scope set that the scanned code's calls need, and an authorize URL that requests it."""
 
 from __future__ import annotations
 

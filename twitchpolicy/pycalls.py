@@ -191,6 +191,7 @@ def _grant_unknown(flow: Flow, call: _HttpCall) -> bool:
 
 
 def _site(flow: Flow, module: PythonModule, node: ast.Call, scope: Scope, consumed: set[int], at: tuple[PythonModule, ast.Call] | None = None) -> CallSite | None:
+    """Read one HTTP call into a CallSite, reported at ``at`` (a caller of its wrapper) when given."""
     method, url_node = _http_call(node, module, scope, consumed)
     if url_node is None:
         return None
@@ -199,13 +200,12 @@ def _site(flow: Flow, module: PythonModule, node: ast.Call, scope: Scope, consum
         return None
     client = flow.client(module, node, scope)
     if client is not None and client.base_url and "://" not in url:
-        # httpx appends a relative path to base_url's path, leading slash or not.
-        # NOTE: aiohttp 3.10+ resolves a leading "/" against the host instead; it is joined the httpx way here.
-        url = _urljoin(client.base_url.rstrip("/") + "/", url.lstrip("/")) if not url.startswith("/helix") else _urljoin(client.base_url, url)
+        url = _join_base_url(client.base_url, url)
     parsed = parse_twitch_url(url)
     if parsed is None or parsed.is_base:
         return None
     consumed.add(id(url_node))
+
     keywords = {keyword.arg: keyword.value for keyword in node.keywords if keyword.arg}
     query = _query(flow, module, url, keywords.get("params"), scope)
     body = _body(flow, module, keywords, scope)
@@ -213,18 +213,9 @@ def _site(flow: Flow, module: PythonModule, node: ast.Call, scope: Scope, consum
     if "auth" in keywords and headers is not None:
         # requests and httpx auth= objects (and aiohttp BasicAuth) may add any header, Authorization included.
         headers = Fields(headers.values, complete=False)
-    token_value = None
-    for name, (value_module, value_node, value_scope) in header_nodes.items():
-        if name == "authorization":
-            token_value = flow.token(value_module, value_node, value_scope)
-    if token_value is None:
-        token_value = _token_in_parameters(flow, module, keywords, scope)
+
     place_module, place = at if at is not None else (module, node)
-    annotated = flow.annotation(place_module, place)
-    if annotated is not None and (not isinstance(token_value, Token) or token_value.kind is None):
-        # A token=app|user comment on the call's own lines sets the kind the analysis could not see.
-        names = token_value.names if isinstance(token_value, Token) else ()
-        token_value = Token(annotated, f"token annotated as {annotated} access token at {place_module.path}:{place.lineno}", names)
+    token_value = _call_token(flow, module, scope, keywords, header_nodes, place_module, place)
     evidence, names = _evidence(token_value)
     credentials = tuple(name for name in CREDENTIAL_NAMES if _has(query, name) or _has(body, name))
     return CallSite(
@@ -242,6 +233,34 @@ def _site(flow: Flow, module: PythonModule, node: ast.Call, scope: Scope, consum
         credentials=credentials,
         token_names=names,
     )
+
+
+def _join_base_url(base_url: str, url: str) -> str:
+    """Join a relative path to a client's base_url.
+
+    httpx appends a relative path to base_url's path, leading slash or not.
+    NOTE: aiohttp 3.10+ resolves a leading "/" against the host instead; it is joined the httpx way here.
+    """
+    if url.startswith("/helix"):
+        return _urljoin(base_url, url)
+    return _urljoin(base_url.rstrip("/") + "/", url.lstrip("/"))
+
+
+def _call_token(
+    flow: Flow, module: PythonModule, scope: Scope, keywords: dict[str, ast.expr], header_nodes: dict, place_module: PythonModule, place: ast.Call
+):
+    """Follow the token in the Authorization header (or a token parameter), then apply a token= comment on the call."""
+    authorization = header_nodes.get("authorization")
+    token_value = flow.token(*authorization) if authorization is not None else None
+    if token_value is None:
+        token_value = _token_in_parameters(flow, module, keywords, scope)
+    annotated = flow.annotation(place_module, place)
+    if annotated is not None and (not isinstance(token_value, Token) or token_value.kind is None):
+        # A token=app|user comment on the call's own lines sets the kind the analysis could not see.
+        names = token_value.names if isinstance(token_value, Token) else ()
+        reason = f"token annotated as {annotated} access token at {place_module.path}:{place.lineno}"
+        token_value = Token(annotated, reason, names)
+    return token_value
 
 
 def _has(fields: Fields | None, name: str) -> bool:

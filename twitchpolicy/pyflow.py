@@ -1,10 +1,10 @@
 """Follow values through Python code: tokens, OAuth responses, header and parameter dicts, HTTP clients.
 
 The analysis is a small abstract interpreter over the AST. It follows names to
-every value they are assigned (in the function, the class through ``self``, the
-module, and names imported from other scanned modules), calls to the return
-values of functions defined in the scanned code, and function parameters to the
-arguments of the caller being evaluated. A token read from the response of a
+every value they are assigned: in the function, in the class through ``self``,
+in the module, and in other scanned modules they are imported from. It follows
+calls to the return values of functions defined in the scanned code, and
+function parameters to the arguments of the caller being evaluated. A token read from the response of a
 request to the OAuth token endpoint takes its kind from the request's grant.
 """
 
@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from twitchpolicy.pyscan import HTTP_FACTORIES, HTTP_MODULES, PythonModule, Scope, _call_name
+from twitchpolicy.pyscan import HTTP_FACTORIES, HTTP_MODULES, PythonModule, Scope, _call_name, _is_parameter
 from twitchpolicy.sites import APP, USER, Fields
 from twitchpolicy.urls import UNKNOWN
 
@@ -27,7 +27,7 @@ _MAX_DEPTH = 14
 # Without a limit, names assigned many times from each other make the search grow exponentially.
 _MAX_STEPS = 2000
 _ANNOTATION = re.compile(r"#\s*twitchpolicy:\s*token\s*=\s*(app|user)\b")
-# Values that stand for "no token yet": an assignment of one of them tells nothing about the kind.
+# Values that stand for "no token yet": assigning one of them shows nothing about the kind.
 _EMPTY_VALUES = (None, "", False)
 
 
@@ -168,10 +168,12 @@ class Flow:
         self._steps += 1
         if node is None or depth > _MAX_DEPTH or self._steps > _MAX_STEPS:
             return None
+
         kind = self.annotation(module, node)
         if kind is not None:
             reason = f"token annotated as {kind} access token at {module.path}:{node.lineno}"
             return Token(kind, reason)
+
         if isinstance(node, ast.Await):
             return self.token(module, node.value, scope, depth + 1)
         if isinstance(node, ast.Call):
@@ -195,6 +197,8 @@ class Flow:
                 if isinstance(inner, Response):
                     return inner
             return self._token_of_attribute(module, node, scope, depth)
+
+        # Strings built from a token (f"Bearer {token}") carry it on.
         if isinstance(node, ast.JoinedStr):
             return _first_token(self.token(module, part.value, scope, depth + 1) for part in node.values if isinstance(part, ast.FormattedValue))
         if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
@@ -278,8 +282,7 @@ class Flow:
             values = self.assignments_in(scope.function).get(name)
             if values:
                 return _named(_combine(self.token(module, value, scope, depth + 1) for value in _meaningful(values)), name)
-            parameter = _parameter(scope.function, name)
-            if parameter is not None:
+            if _is_parameter(scope.function, name):
                 return Token(names=(name,))
         values = self.module_assignments(module).get(name)
         if values:
@@ -687,13 +690,6 @@ def _nodes_with_function(region: ast.AST) -> Iterator[tuple[ast.AST | None, ast.
         yield function, node
         inner = node if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) else function
         stack.extend((inner, child) for child in ast.iter_child_nodes(node))
-
-
-def _parameter(function: ast.AST, name: str) -> ast.arg | None:
-    for argument in ast.walk(function.args):
-        if isinstance(argument, ast.arg) and argument.arg == name:
-            return argument
-    return None
 
 
 def _environment_name(node: ast.expr) -> str | None:

@@ -3,8 +3,9 @@
 An SDK object's token kind comes from how the code sets it up: the constructor
 (``await Twitch(app_id, app_secret)`` fetches an app access token) and auth
 methods (``set_user_authentication(token, scopes, refresh_token)``). Objects are
-matched by the dotted name they are bound to (``twitch``, ``self.twitch``); when
-the code sets up exactly one SDK object, every SDK call is taken to use it.
+matched by the dotted name they are bound to (``twitch``, ``self.twitch``), in the
+same module first. When the code sets up exactly one SDK object, every SDK call is
+taken to use it.
 """
 
 from __future__ import annotations

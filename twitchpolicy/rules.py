@@ -397,8 +397,8 @@ RULES: tuple[type[Finding], ...] = (
 
 def rule_for(code_or_name: str) -> type[Finding] | None:
     """Find a rule by its code (case-insensitive) or its name."""
-    wanted = code_or_name.strip()
+    requested = code_or_name.strip()
     for rule in RULES:
-        if rule.code.lower() == wanted.lower() or rule.name == wanted.lower():
+        if rule.code.lower() == requested.lower() or rule.name == requested.lower():
             return rule
     return None

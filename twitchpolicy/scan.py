@@ -156,14 +156,14 @@ def script_parts(page: str) -> str:
 
     Text and <pre> blocks of a page (generated API documentation, say) describe calls; scripts make them.
     """
-    kept = []
+    parts = []
     position = 0
     for match in re.finditer(r"<script\b[^>]*>(.*?)</script\s*>", page, re.IGNORECASE | re.DOTALL):
-        kept.append(re.sub(r"[^\n]", " ", page[position:match.start(1)]))
-        kept.append(match.group(1))
+        parts.append(re.sub(r"[^\n]", " ", page[position:match.start(1)]))
+        parts.append(match.group(1))
         position = match.end(1)
-    kept.append(re.sub(r"[^\n]", " ", page[position:]))
-    return "".join(kept)
+    parts.append(re.sub(r"[^\n]", " ", page[position:]))
+    return "".join(parts)
 
 
 def mentions_twitch(source: str) -> bool:
@@ -177,8 +177,8 @@ def _parse_python(path: str, source: str, result: ScanResult) -> PythonModule | 
         tree = ast.parse(source, filename=path)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
         if not mentions_twitch(source):
-            # A file that never names Twitch has nothing to check; newer syntax than this
-            # interpreter's (Python 3.12 f-strings, 3.14 except clauses) is no reason to report it.
+            # A file that never names Twitch has nothing to check. Syntax newer than this
+            # interpreter's (Python 3.12 f-strings, 3.14 except clauses) is then no reason to report it.
             return None
         line = getattr(error, "lineno", None) or 1
         column = getattr(error, "offset", None) or 1

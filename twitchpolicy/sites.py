@@ -1,8 +1,8 @@
 """Scanner results: Twitch API call sites, the scopes and tokens the code requests, and files that failed.
 
 The scanners (Python through the AST, JavaScript and other languages through
-their own readers) produce these records; the rules read them and never look at
-source code again.
+their own readers) produce these records. The rules read only the records,
+never the source code.
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ class CallSite:
 
 @dataclass(frozen=True)
 class ScopeRequest:
-    """Scopes the code asks Twitch for: an authorize URL, a device code request, an SDK authenticator.
+    """Scopes the code requests from Twitch: an authorize URL, a device code request, an SDK authenticator.
 
     ``source`` names the mechanism in the words of the field (``authorize URL``,
     ``device code request``, ``client_credentials request``,

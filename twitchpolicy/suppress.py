@@ -66,7 +66,7 @@ def _python_comments(source: str) -> list[tuple[int, str]]:
 
 def apply_suppressions(findings: list[Finding], suppressions: dict[str, list[Suppression]]) -> list[Finding]:
     """Drop suppressed findings and mark which suppression codes were used."""
-    kept = []
+    remaining = []
     for finding in findings:
         suppressed = False
         for suppression in suppressions.get(finding.path, ()):
@@ -75,8 +75,8 @@ def apply_suppressions(findings: list[Finding], suppressions: dict[str, list[Sup
                 suppression.used.add(selector)
                 suppressed = True
         if not suppressed:
-            kept.append(finding)
-    return kept
+            remaining.append(finding)
+    return remaining
 
 
 def unused(suppressions: dict[str, list[Suppression]]) -> list[Suppression]:
