@@ -1,4 +1,4 @@
-"""Command line: ``twitchpolicy check``, ``explain``, ``scopes``, ``endpoints``, ``eventsub``, ``policy validate`` and ``rules``."""
+"""Command line: ``twitchpolicy check``, ``explain``, ``scopes``, ``endpoints``, ``eventsub``, ``policy validate``, ``rules`` and ``replay``."""
 
 from __future__ import annotations
 
@@ -342,3 +342,21 @@ def list_rules() -> None:
     """List the rules of 'twitchpolicy check' with their codes, names and default severity."""
     for rule in RULES:
         click.echo(f"{rule.code}  {rule.name:<30} {rule.severity:<8} {rule.summary}")
+
+
+# ---------------------------------------------------------------- replay
+
+
+@main.command("replay")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format of the results.")
+def replay(paths: tuple[str, ...], output_format: str) -> None:
+    """Run scenario files against a fresh in-process mock Twitch and report each step.
+
+    PATHS are scenario files, or folders searched for *.twitch.yaml and *.twitch.yml.
+    Exit status: 0 when every step passes, 1 when a step fails, 2 when a file is
+    missing or invalid (one line per file, naming its line and field).
+    """
+    from twitchpolicy.mock.replay_cli import replay_paths
+
+    sys.exit(replay_paths(paths, output_format))

@@ -164,10 +164,10 @@ def read_policy_file(path: Path, display_name: str | None = None) -> tuple[Any, 
     return data, lines, problems
 
 
-def schema_problems(data: Any, lines: LineMap, file: str) -> list[Problem]:
-    """Validate ``data`` against the policy schema; one problem per failing leaf."""
+def schema_problems(data: Any, lines: LineMap, file: str, validator: jsonschema.Draft202012Validator | None = None) -> list[Problem]:
+    """Validate ``data`` against ``validator`` (default: the policy schema); one problem per failing leaf."""
     problems = []
-    for error in schema_validator().iter_errors(data):
+    for error in (validator or schema_validator()).iter_errors(data):
         for leaf in _leaf_errors(error):
             path = tuple(leaf.absolute_path)
             if leaf.validator == "additionalProperties":
