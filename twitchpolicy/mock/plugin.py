@@ -1,4 +1,5 @@
-"""The pytest plugin: the ``twitch_mock`` fixture, the ``twitch_token_scenarios`` and ``twitch_world`` markers.
+"""The pytest plugin: the ``twitch_mock`` fixture, the ``twitch_token_scenarios`` and ``twitch_world`` markers,
+and the collection of scenario files (``*.twitch.yaml``) as test items.
 
 pytest loads it through the ``pytest11`` entry point, so installing twitchpolicy is
 enough. Each test gets a fresh seeded world. Tokens and secrets of that world are
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -102,6 +104,13 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
             raise pytest.UsageError(f"@pytest.mark.{MARKER}: scenario {unknown[0]!r} does not apply to {endpoint.id}; choose from {', '.join(names)}")
         names = [name for name in names if name in wanted]
     metafunc.parametrize("twitch_scenario", names, ids=names, indirect=True)
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    """Collect ``*.twitch.yaml`` and ``*.twitch.yml`` scenario files; see :mod:`twitchpolicy.mock.scenario_items`."""
+    from twitchpolicy.mock.scenario_items import collect_scenario_file
+
+    return collect_scenario_file(file_path, parent)
 
 
 @pytest.fixture
