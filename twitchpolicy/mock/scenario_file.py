@@ -116,7 +116,8 @@ def load_scenario(path: Path, display_name: str | None = None, registry: Registr
     data, lines = _read_yaml(path, file)
     problems = _action_problems(data, lines, file) + schema_problems(data, lines, file, scenario_validator())
     if problems:
-        raise ScenarioFileError(min(problems, key=lambda problem: problem.line))
+        # A missing required field is often a misspelt one, so the unknown-field line comes first.
+        raise ScenarioFileError(min(problems, key=lambda problem: (problem.message.endswith(" is required"), problem.line)))
     registry = registry or load_registry()
     scenario, problems = _build(data, lines, file, registry)
     problems += _NameChecker(scenario, lines, registry).problems()
@@ -293,6 +294,9 @@ class _NameChecker:
             if token["kind"] == "user":
                 self._check_user(path + ("user",), token["user"])
                 self._check_scopes(path + ("scopes",), token.get("scopes", ()))
+            for key, noun in (("user", "user"), ("scopes", "scopes"), ("refreshable", "refresh token")):
+                if token["kind"] == "app" and key in token:
+                    self._add(path + (key,), f"an app access token has no {noun}; set kind: user or remove {key!r}")
         for step in scenario.steps:
             self._check_step(step)
         return self.found
