@@ -33,6 +33,7 @@ def test_wheel_ships_policy_files() -> None:
     missing = [path for path in expected if path not in files]
     assert missing == []
     assert "twitchpolicy/py.typed" in files
+    assert "twitchpolicy/mock/scenario.schema.json" in files
 
 
 def test_installed_cli_outside_checkout(tmp_path: Path) -> None:

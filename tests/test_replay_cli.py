@@ -266,8 +266,8 @@ def test_docs_example_replays_as_shown(tmp_path: Path) -> None:
     text = (ROOT / "docs" / "mock.md").read_text(encoding="utf-8")
     section = text[text.index("## Scenario files") :]
     scenario = section.split("```yaml\n", 1)[1].split("```", 1)[0]
-    shown = section.split("$ twitchpolicy replay chatters.twitch.yaml\n", 1)[1].split("```", 1)[0]
+    printed = section.split("$ twitchpolicy replay chatters.twitch.yaml\n", 1)[1].split("```", 1)[0]
     (tmp_path / "chatters.twitch.yaml").write_text(scenario, encoding="utf-8")
     result = replay("chatters.twitch.yaml", cwd=tmp_path)
     assert result.returncode == 0
-    assert result.stdout == shown
+    assert result.stdout == printed

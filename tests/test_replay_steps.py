@@ -206,7 +206,7 @@ steps:
 def test_oauth_scheme_on_helix(tmp_path: Path) -> None:
     text = """\
 scenario: oauth-prefix
-description: Helix wants Bearer; the Kraken-era OAuth prefix counts as no token.
+description: Helix expects Bearer and counts the Kraken-era OAuth prefix as no token.
 tokens:
   bot: {kind: user, user: bot_user}
 steps:

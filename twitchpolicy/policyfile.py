@@ -165,7 +165,7 @@ def read_policy_file(path: Path, display_name: str | None = None) -> tuple[Any, 
 
 
 def schema_problems(data: Any, lines: LineMap, file: str, validator: jsonschema.Draft202012Validator | None = None) -> list[Problem]:
-    """Validate ``data`` against ``validator`` (default: the policy schema); one problem per failing leaf."""
+    """Validate ``data`` against ``validator``, by default the policy schema, with one problem per failing leaf."""
     problems = []
     for error in (validator or schema_validator()).iter_errors(data):
         for leaf in _leaf_errors(error):

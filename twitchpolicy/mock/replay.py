@@ -24,7 +24,7 @@ HOSTS = {"/helix/": "https://api.twitch.tv", "/oauth2/": "https://id.twitch.tv"}
 
 @dataclass(frozen=True)
 class StepResult:
-    """What one step did: ``outcome`` is the response (``401 'Invalid OAuth token'``) or ``done``; ``failure`` says what differed."""
+    """The result of one step. ``outcome`` is the response (``401 'Invalid OAuth token'``) or ``done``, and ``failure`` describes the difference from the expectation."""
 
     step: Step
     description: str
@@ -40,7 +40,7 @@ class StepResult:
 
 @dataclass
 class ScenarioResult:
-    """The steps that ran, in order; the last one failed when the scenario failed."""
+    """The steps that ran, in order. When the scenario failed, the last one is the failing step."""
 
     scenario: ScenarioFile
     steps: list[StepResult] = field(default_factory=list)
@@ -225,17 +225,17 @@ class _Runner:
         error = body.get("error") if isinstance(body, dict) else None
         got = format_response(status, error if "error" in step.fields.get("expect", {}) else None, message)
         expect = step.fields.get("expect", {})
-        wanted_status = expect.get("status", default_status)
+        expected_status = expect.get("status", default_status)
         differs = (
-            (wanted_status is None and status >= 400)
-            or (wanted_status is not None and status != wanted_status)
+            (expected_status is None and status >= 400)
+            or (expected_status is not None and status != expected_status)
             or ("message" in expect and message != expect["message"])
             or ("error" in expect and error != expect["error"])
         )
         failure = None
         if differs:
-            wanted = format_response(wanted_status, expect.get("error"), expect.get("message")) if wanted_status is not None else "a status below 400"
-            failure = self._scrub(f"expected {wanted}, got {got}")
+            expected_text = format_response(expected_status, expect.get("error"), expect.get("message")) if expected_status is not None else "a status below 400"
+            failure = self._scrub(f"expected {expected_text}, got {got}")
         return StepResult(step, description, self._scrub(got), failure, status, message if isinstance(message, str) else None)
 
     # ------------------------------------------------------------------ references

@@ -16,17 +16,17 @@ EXIT_USAGE = 2
 
 
 def replay_paths(paths: Sequence[str], output_format: str) -> int:
-    """Check every scenario file under ``paths`` first, then run them; return the exit status."""
+    """Check every scenario file under ``paths`` before running any, then return the exit status."""
     scenarios: list[ScenarioFile] = []
     errors: list[str] = []
-    for given in paths:
-        path = Path(given)
+    for argument in paths:
+        path = Path(argument)
         if not path.exists():
-            errors.append(f"{given}: file or folder not found")
+            errors.append(f"{argument}: file or folder not found")
             continue
         files = find_scenario_files(path)
         if not files:
-            errors.append(f"{given}: no scenario files (*.twitch.yaml or *.twitch.yml) in this folder")
+            errors.append(f"{argument}: no scenario files (*.twitch.yaml or *.twitch.yml) in this folder")
         for file in files:
             try:
                 scenarios.append(load_scenario(file))

@@ -53,7 +53,7 @@ _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class ScenarioFileError(Exception):
-    """Raised when a scenario file is invalid; ``problem`` names the file, line and field."""
+    """Raised when a scenario file is invalid. ``problem`` names the file, line and field."""
 
     def __init__(self, problem: Problem) -> None:
         super().__init__(str(problem))
@@ -77,7 +77,7 @@ class Step:
 
 @dataclass(frozen=True)
 class ScenarioFile:
-    """A validated scenario file; ``file`` is the name used in output."""
+    """A validated scenario file. ``file`` is the name used in output."""
 
     file: str
     line: int
@@ -185,7 +185,7 @@ def _record_lines(root: yaml.Node, lines: LineMap, file: str) -> None:
 
 
 def _action_problems(data: Any, lines: LineMap, file: str) -> list[Problem]:
-    """Require exactly one action key in each step, which the schema's if/then rules cannot say clearly."""
+    """Require exactly one action key in each step. The schema's if/then rules would pass such a step silently."""
     if not isinstance(data, dict) or not isinstance(data.get("steps"), list):
         return []
     problems = []

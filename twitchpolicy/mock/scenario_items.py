@@ -28,7 +28,7 @@ class ScenarioFailed(Exception):
 
 
 class ScenarioCollector(pytest.File):
-    """A scenario file; it yields one ScenarioItem."""
+    """A scenario file, collected as one ScenarioItem."""
 
     def collect(self) -> Iterator[pytest.Item]:
         try:
