@@ -23,9 +23,9 @@ def test_shipped_scenarios_all_pass() -> None:
     assert result.returncode == 0
     assert result.stderr == ""
     lines = result.stdout.splitlines()
-    assert lines[-1] == "Replayed 6 scenarios, 28 steps: 6 passed, 0 failed."
+    assert lines[-1] == "Replayed 7 scenarios, 33 steps: 7 passed, 0 failed."
     step_lines = [line for line in lines if ": step " in line]
-    assert len(step_lines) == 28
+    assert len(step_lines) == 33
     assert all(": ok, " in line for line in step_lines)
 
 
@@ -34,6 +34,7 @@ def test_shipped_scenario_count() -> None:
         "app_token_on_user_endpoints.twitch.yaml",
         "eventsub_transport_token.twitch.yaml",
         "expired_token_refreshed.twitch.yaml",
+        "helix_headers.twitch.yaml",
         "moderator_id_mismatch.twitch.yaml",
         "refresh_token_reused.twitch.yaml",
         "revoked_while_running.twitch.yaml",

@@ -28,7 +28,7 @@ def copy_scenarios(pytester: pytest.Pytester) -> None:
 def test_shipped_scenarios_pass_as_items(pytester: pytest.Pytester) -> None:
     copy_scenarios(pytester)
     result = pytester.runpytest("-p", "no:cacheprovider")
-    result.assert_outcomes(passed=6)
+    result.assert_outcomes(passed=7)
 
 
 def test_item_ids_name_the_scenario(pytester: pytest.Pytester) -> None:
@@ -39,6 +39,7 @@ def test_item_ids_name_the_scenario(pytester: pytest.Pytester) -> None:
         "scenarios/app_token_on_user_endpoints.twitch.yaml::app-token-on-user-endpoints",
         "scenarios/eventsub_transport_token.twitch.yaml::eventsub-transport-token-mismatch",
         "scenarios/expired_token_refreshed.twitch.yaml::expired-token-refreshed",
+        "scenarios/helix_headers.twitch.yaml::helix-headers",
         "scenarios/moderator_id_mismatch.twitch.yaml::moderator-id-of-the-broadcaster",
         "scenarios/refresh_token_reused.twitch.yaml::refresh-token-reused-after-rotation",
         "scenarios/revoked_while_running.twitch.yaml::user-token-revoked-while-running",

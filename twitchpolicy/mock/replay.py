@@ -304,6 +304,8 @@ def describe(step: Step) -> str:
         text = f"call {step.method} {step.path}" + (f"?{urlencode(query, safe='${}:')}" if query else "")
         if "token" in fields:
             text += f" with token {fields['token']}"
+        if "auth_scheme" in fields:
+            text += f", scheme {fields['auth_scheme']}"
         if fields.get("client") is not None:
             text += f", client {fields['client']}"
     elif step.action == "refresh":
