@@ -1,0 +1,63 @@
+"""Render findings as JUnit XML, which GitLab, Jenkins and other CI servers show as test results.
+
+The report has one test suite. Each finding is a failed test case, and each
+checked file without findings is one passed test case, so a clean run still
+reports what it checked.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ElementTree
+
+from twitchpolicy.formats.base import Report
+from twitchpolicy.paths import relative_path
+from twitchpolicy.rules import Finding
+
+# Characters that XML 1.0 does not allow, even escaped.
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def render_junit(report: Report) -> str:
+    by_path: dict[str, list[Finding]] = {path: [] for path in report.files}
+    for finding in report.findings:
+        by_path.setdefault(finding.path, []).append(finding)
+
+    counts = {"tests": "0", "failures": str(len(report.findings)), "errors": "0", "skipped": "0"}
+    root = ElementTree.Element("testsuites", {"name": "twitchpolicy"})
+    suite = ElementTree.SubElement(root, "testsuite", {"name": "twitchpolicy"})
+    tests = 0
+    for path in sorted(by_path):
+        shown = relative_path(path)
+        findings = by_path[path]
+        if not findings:
+            ElementTree.SubElement(suite, "testcase", {"name": shown, "classname": shown, "file": shown})
+            tests += 1
+        for finding in findings:
+            case = ElementTree.SubElement(
+                suite,
+                "testcase",
+                {"name": f"{finding.code} {finding.name} at {finding.line}:{finding.column}", "classname": shown, "file": shown, "line": str(finding.line)},
+            )
+            failure = ElementTree.SubElement(case, "failure", {"message": _clean(finding.message), "type": finding.code})
+            failure.text = _clean(_details(shown, finding))
+            tests += 1
+    counts["tests"] = str(tests)
+    root.attrib.update({name: counts[name] for name in ("tests", "failures", "errors")})
+    suite.attrib.update(counts)
+    ElementTree.indent(root)
+    return ElementTree.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def _details(path: str, finding: Finding) -> str:
+    lines = [f"{path}:{finding.line}:{finding.column}: {finding.code} {finding.message}"]
+    if finding.evidence:
+        lines.append(f"Evidence: {finding.evidence}")
+    lines.append(f"Fix: {finding.fix}")
+    if finding.reference:
+        lines.append(f"Reference: {finding.reference}")
+    return "\n".join(lines)
+
+
+def _clean(text: str) -> str:
+    return _INVALID_XML.sub("\ufffd", text)
