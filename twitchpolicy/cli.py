@@ -168,7 +168,7 @@ def check(
         hidden=hidden,
     )
     renderers = STATISTICS_RENDERERS if statistics else RENDERERS
-    _deliver(renderers[output_format](report), output_file)
+    _deliver(renderers[output_format](report), output_file, use_color)
     if baseline_file is not None and (output_format not in ("text", "json", "sarif") or statistics and output_format == "json"):
         # These formats have no place for the count, so it goes to standard error, which CI logs keep.
         click.echo(f"twitchpolicy: {hidden} {'finding' if hidden == 1 else 'findings'} hidden by baseline {baseline_file}", err=True)
@@ -183,10 +183,11 @@ def _read_baseline(path: str) -> frozenset[str]:
     raise AssertionError("unreachable")
 
 
-def _deliver(text: str, output_file: str | None) -> None:
+def _deliver(text: str, output_file: str | None, color: bool) -> None:
     """Write the report to ``output_file``, or to standard output when there is none."""
     if output_file is None:
-        click.echo(text, nl=False)
+        # click.echo strips ANSI codes from output that is not a terminal unless color=True.
+        click.echo(text, nl=False, color=True if color else None)
         return
     try:
         write_output_file(output_file, text)
