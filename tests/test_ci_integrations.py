@@ -336,3 +336,16 @@ def test_docs_commands_run(tmp_path: Path, cli) -> None:
     assert list(jsonschema.Draft4Validator(SARIF_SCHEMA).iter_errors(json.loads((workspace / "twitchpolicy.sarif").read_text(encoding="utf-8")))) == []
     assert len(json.loads((workspace / "gl-code-quality-report.json").read_text(encoding="utf-8"))) == 4
     assert ElementTree.parse(workspace / "twitchpolicy-junit.xml").getroot().find("testsuite").get("failures") == "4"
+
+
+def test_readme_ci_commands_run(tmp_path: Path, cli) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Output for CI", 1)[1].split("###", 1)[0]
+    block = re.search(r"```\n(.*?)```", section, re.DOTALL).group(1)
+    commands = [line.split("  #")[0].strip() for line in block.splitlines() if line.strip()]
+    workspace = fixture_workspace(tmp_path)
+
+    assert len(commands) == 4
+    codes = [cli(*shlex.split(command)[1:], cwd=workspace).returncode for command in commands]
+    assert codes == [1, 1, 0, 0]
+    assert (workspace / "twitchpolicy.sarif").is_file()
