@@ -281,6 +281,12 @@ def test_json_lines_empty_when_clean(cli) -> None:
 # ---------------------------------------------------------------- order
 
 
+def github_place(annotation_line: str) -> tuple[str, int, str]:
+    """Return the path, line and code of a ``::error file=...,line=...,col=...,title=CODE name::message`` line."""
+    properties = dict(item.split("=", 1) for item in annotation_line.split(" ", 1)[1].split("::")[0].split(","))
+    return properties["file"], int(properties["line"]), properties["title"].split()[0]
+
+
 @pytest.mark.parametrize("output_format", ["json", "json-lines", "sarif", "github", "gitlab", "junit"])
 def test_formats_keep_order(project: Project, cli, output_format: str) -> None:
     project.write("b.py", BOT)
@@ -297,7 +303,7 @@ def test_formats_keep_order(project: Project, cli, output_format: str) -> None:
         results = json.loads(output)["runs"][0]["results"]
         places = [(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], r["locations"][0]["physicalLocation"]["region"]["startLine"], r["ruleId"]) for r in results]
     elif output_format == "github":
-        places = [(line.split("file=")[1].split(",")[0], int(line.split("line=")[1].split(",")[0]), line.split("title=")[1].split()[0]) for line in output.splitlines()]
+        places = [github_place(line) for line in output.splitlines()]
     elif output_format == "gitlab":
         places = [(item["location"]["path"], item["location"]["lines"]["begin"], item["check_name"]) for item in json.loads(output)]
     else:

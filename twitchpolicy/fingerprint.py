@@ -3,8 +3,8 @@
 A fingerprint hashes the finding's path (relative to the working directory),
 code, endpoint, message and the stripped text of its source line, but never its
 line or column. Messages quote evidence as ``path:line``, so those line numbers
-are removed first. Findings with the same key in one file are told apart by
-their order in that file.
+are removed first. Findings with the same key in one file are numbered in the
+order they appear, and the number is hashed too.
 """
 
 from __future__ import annotations

@@ -23,28 +23,22 @@ def render_junit(report: Report) -> str:
     for finding in report.findings:
         by_path.setdefault(finding.path, []).append(finding)
 
-    counts = {"tests": "0", "failures": str(len(report.findings)), "errors": "0", "skipped": "0"}
     root = ElementTree.Element("testsuites", {"name": "twitchpolicy"})
     suite = ElementTree.SubElement(root, "testsuite", {"name": "twitchpolicy"})
-    tests = 0
     for path in sorted(by_path):
-        shown = relative_path(path)
+        relative = relative_path(path)
         findings = by_path[path]
         if not findings:
-            ElementTree.SubElement(suite, "testcase", {"name": shown, "classname": shown, "file": shown})
-            tests += 1
+            ElementTree.SubElement(suite, "testcase", {"name": relative, "classname": relative, "file": relative})
         for finding in findings:
-            case = ElementTree.SubElement(
-                suite,
-                "testcase",
-                {"name": f"{finding.code} {finding.name} at {finding.line}:{finding.column}", "classname": shown, "file": shown, "line": str(finding.line)},
-            )
+            name = f"{finding.code} {finding.name} at {finding.line}:{finding.column}"
+            case = ElementTree.SubElement(suite, "testcase", {"name": name, "classname": relative, "file": relative, "line": str(finding.line)})
             failure = ElementTree.SubElement(case, "failure", {"message": _clean(finding.message), "type": finding.code})
-            failure.text = _clean(_details(shown, finding))
-            tests += 1
-    counts["tests"] = str(tests)
-    root.attrib.update({name: counts[name] for name in ("tests", "failures", "errors")})
-    suite.attrib.update(counts)
+            failure.text = _clean(_details(relative, finding))
+
+    counts = {"tests": str(len(suite)), "failures": str(len(report.findings)), "errors": "0"}
+    root.attrib.update(counts)
+    suite.attrib.update(counts | {"skipped": "0"})
     ElementTree.indent(root)
     return ElementTree.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
 

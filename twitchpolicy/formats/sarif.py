@@ -135,11 +135,11 @@ def _file_notification(finding: Finding, rule_index: dict[str, int]) -> dict[str
 
 
 def _location(path: str, line: int, column: int, end_line: int) -> dict[str, object]:
-    shown = relative_path(path)
-    if os.path.isabs(shown):
-        artifact = {"uri": Path(shown).as_uri()}
+    relative = relative_path(path)
+    if os.path.isabs(relative):
+        artifact = {"uri": Path(relative).as_uri()}
     else:
-        artifact = {"uri": quote(shown), "uriBaseId": SOURCE_ROOT}
+        artifact = {"uri": quote(relative), "uriBaseId": SOURCE_ROOT}
     region = {"startLine": max(line, 1), "startColumn": max(column, 1)}
     if end_line >= line > 0:
         region["endLine"] = end_line
