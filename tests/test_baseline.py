@@ -8,7 +8,7 @@ import pytest
 
 from conftest import Project
 from report_project import BOT, CLIP_MESSAGE
-from twitchpolicy.fingerprint import normalize_message
+from twitchpolicy.fingerprint import fingerprints, normalize_message
 
 JS_BOT = """\
 const CLIENT_ID = process.env.CLIENT_ID;
@@ -145,3 +145,16 @@ def test_normalize_message_drops_lines() -> None:
     assert normalize_message(CLIP_MESSAGE) == CLIP_MESSAGE.replace("bot.py:9", "bot.py")
     assert normalize_message("from device code request at src/a.py:22, authorize URL at web/b.js:7") == "from device code request at src/a.py, authorize URL at web/b.js"
     assert normalize_message("scope moderator:read:chatters at http://localhost:3000") == "scope moderator:read:chatters at http://localhost:3000"
+
+
+def test_fingerprint_follows_line_text(project: Project) -> None:
+    project.write("bot.py", BOT)
+    before = project.check()
+    project.write("bot.py", BOT.replace('    return requests.get(HELIX + "/games/top"', '    games = requests.get(HELIX + "/games/top"'))
+    after = project.check()
+
+    assert [finding.message for finding in after.findings] == [finding.message for finding in before.findings]
+    old = fingerprints(before.findings, before.result.sources)
+    new = fingerprints(after.findings, after.result.sources)
+    assert old[:2] == new[:2]
+    assert old[2] != new[2]
