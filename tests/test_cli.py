@@ -70,7 +70,7 @@ def test_check_missing_path() -> None:
 def test_check_bad_format_value() -> None:
     result = run("check", "--format", "xml", "fixtures/clean_bot")
     assert result.returncode == 2
-    assert "Invalid value for '--format': 'xml' is not one of 'text', 'json'." in result.stderr
+    assert "Invalid value for '--format': 'xml' is not one of 'text', 'json', 'json-lines', 'sarif', 'github', 'gitlab', 'junit'." in result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -15,11 +15,14 @@ from twitchpolicy import __version__
 from twitchpolicy.policyfile import PolicyError
 from twitchpolicy.describe import endpoint_summary, eventsub_summary, format_endpoint, format_kraken, format_oauth, format_unverified
 from twitchpolicy.registry import Endpoint, KrakenEndpoint, OAuthEndpoint, Registry, UnverifiedEndpoint, load_registry
+from twitchpolicy.baseline import BaselineError, apply_baseline, read_baseline, write_baseline
 from twitchpolicy.checker import run_checks
 from twitchpolicy.config import Config, ConfigError, find_config, load_config, valid_selector
+from twitchpolicy.fingerprint import fingerprints as fingerprint_findings
+from twitchpolicy.formats import FORMATS, RENDERERS, STATISTICS_RENDERERS, Report
+from twitchpolicy.output import OutputError, color_enabled, write_output_file
 from twitchpolicy.privilege import authorize_url as build_authorize_url
 from twitchpolicy.privilege import minimal_scopes
-from twitchpolicy.report import render_json, render_text
 from twitchpolicy.rules import RULES, rule_for
 from twitchpolicy.scan import ScanPathError, scan_paths
 
@@ -62,7 +65,27 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format of the findings.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="Output format: text, json, json-lines (one object per finding), sarif (SARIF 2.1.0), github (workflow annotations), "
+    "gitlab (Code Quality report) or junit (JUnit XML).",
+)
+@click.option("-o", "--output-file", type=click.Path(dir_okay=False), metavar="FILE", help="Write the report to FILE instead of standard output.")
+@click.option("--statistics", is_flag=True, help="Print the number of findings per rule instead of the findings (text or json format).")
+@click.option("--exit-zero", is_flag=True, help="Exit with 0 even when there are findings; usage and configuration errors still exit with 2.")
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour text output. auto: only on a terminal, off when NO_COLOR is set, on when FORCE_COLOR is set.",
+)
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), metavar="FILE", help="Hide the findings recorded in this baseline file and report how many were hidden.")
+@click.option("--write-baseline", "write_baseline_file", type=click.Path(dir_okay=False), metavar="FILE", help="Record the current findings in FILE as a baseline and exit with 0.")
 @click.option(
     "--exclude",
     multiple=True,
@@ -77,6 +100,12 @@ def main() -> None:
 def check(
     paths: tuple[str, ...],
     output_format: str,
+    output_file: str | None,
+    statistics: bool,
+    exit_zero: bool,
+    color: str,
+    baseline_file: str | None,
+    write_baseline_file: str | None,
     exclude: tuple[str, ...],
     select: tuple[str, ...],
     ignore: tuple[str, ...],
@@ -89,6 +118,11 @@ def check(
     Exit status: 0 when clean, 1 with findings, 2 on a usage or configuration error.
     The scanned code is parsed, never imported or run.
     """
+    if statistics and output_format not in STATISTICS_RENDERERS:
+        _fail(f"--statistics works with --format text or json, not {output_format}")
+    if baseline_file is not None and write_baseline_file is not None:
+        _fail("--baseline and --write-baseline cannot be combined; --write-baseline records every current finding")
+    recorded = _read_baseline(baseline_file) if baseline_file is not None else None
     config = _config(config_file, paths)
     # Like ruff, --select and --ignore take comma-separated lists as well as repeated options.
     select = tuple(part.strip() for value in select for part in value.split(",") if part.strip())
@@ -106,9 +140,59 @@ def check(
     except ScanPathError as error:
         _fail(str(error))
     outcome = run_checks(registry, result, config)
-    render = render_json if output_format == "json" else render_text
-    click.echo(render(outcome.findings, result.files_scanned, outcome.unverified, verbose), nl=False)
-    sys.exit(EXIT_FINDINGS if outcome.findings else 0)
+    findings = outcome.findings
+    fingerprints = fingerprint_findings(findings, result.sources)
+    if write_baseline_file is not None:
+        try:
+            write_baseline(write_baseline_file, findings, fingerprints)
+        except BaselineError as error:
+            _fail(str(error))
+        noun = "finding" if len(findings) == 1 else "findings"
+        click.echo(f"Wrote {len(findings)} {noun} to baseline {write_baseline_file}.")
+        sys.exit(0)
+
+    hidden = 0
+    if recorded is not None:
+        filtered = apply_baseline(findings, fingerprints, recorded)
+        findings, fingerprints, hidden = filtered.findings, filtered.fingerprints, filtered.hidden
+    use_color = output_format == "text" and color_enabled(color, output_file is None and sys.stdout.isatty(), os.environ)
+    report = Report(
+        findings=findings,
+        fingerprints=fingerprints,
+        files=sorted(set(result.sources) | {problem.path for problem in result.problems}),
+        files_scanned=result.files_scanned,
+        unverified=outcome.unverified,
+        verbose=verbose,
+        color=use_color,
+        baseline=baseline_file,
+        hidden=hidden,
+    )
+    renderers = STATISTICS_RENDERERS if statistics else RENDERERS
+    _deliver(renderers[output_format](report), output_file, use_color)
+    if baseline_file is not None and (output_format not in ("text", "json", "sarif") or statistics and output_format == "json"):
+        # These formats have no place for the count, so it goes to standard error, which CI logs keep.
+        click.echo(f"twitchpolicy: {hidden} {'finding' if hidden == 1 else 'findings'} hidden by baseline {baseline_file}", err=True)
+    sys.exit(EXIT_FINDINGS if findings and not exit_zero else 0)
+
+
+def _read_baseline(path: str) -> frozenset[str]:
+    try:
+        return read_baseline(path)
+    except BaselineError as error:
+        _fail(str(error))
+    raise AssertionError("unreachable")
+
+
+def _deliver(text: str, output_file: str | None, color: bool) -> None:
+    """Write the report to ``output_file``, or to standard output when there is none."""
+    if output_file is None:
+        # click.echo strips ANSI codes from output that is not a terminal unless color=True.
+        click.echo(text, nl=False, color=True if color else None)
+        return
+    try:
+        write_output_file(output_file, text)
+    except OutputError as error:
+        _fail(str(error))
 
 
 def _config_excludes(config: Config) -> tuple[str, ...]:
