@@ -158,3 +158,51 @@ def test_fingerprint_follows_line_text(project: Project) -> None:
     new = fingerprints(after.findings, after.result.sources)
     assert old[:2] == new[:2]
     assert old[2] != new[2]
+
+
+
+USER_BOT = """\
+import requests
+
+HELIX = "https://api.twitch.tv/helix"
+AUTHORIZE = "https://id.twitch.tv/oauth2/authorize?response_type=code&scope=chat:read"
+
+
+def user_token(client_id, client_secret, code):
+    body = {"grant_type": "authorization_code", "code": code, "client_id": client_id, "client_secret": client_secret}
+    return requests.post("https://id.twitch.tv/oauth2/token", data=body).json()["access_token"]
+
+
+def make_clip(client_id, client_secret, code, broadcaster_id):
+    token = user_token(client_id, client_secret, code)
+    headers = {"Authorization": f"Bearer {token}", "Client-Id": client_id}
+    return requests.post(HELIX + "/clips", params={"broadcaster_id": broadcaster_id}, headers=headers)
+"""
+
+
+def missing_scope_prints(project: Project) -> tuple[list[str], list[str]]:
+    outcome = project.check()
+    pairs = [(finding.message, fingerprint) for finding, fingerprint in zip(outcome.findings, fingerprints(outcome.findings, outcome.result.sources)) if finding.code == "TP301"]
+    return [message for message, _ in pairs], [fingerprint for _, fingerprint in pairs]
+
+
+def test_fingerprint_ignores_requested_scopes(project: Project) -> None:
+    project.write("bot.py", USER_BOT)
+    before_messages, before_prints = missing_scope_prints(project)
+    project.write("bot.py", USER_BOT.replace("scope=chat:read", "scope=chat:read+user:read:chat"))
+    after_messages, after_prints = missing_scope_prints(project)
+
+    assert before_messages == ["Create Clip (POST /helix/clips) needs scope clips:edit, which the code never requests (requested: chat:read; from authorize URL at bot.py:4)"]
+    assert after_messages == ["Create Clip (POST /helix/clips) needs scope clips:edit, which the code never requests (requested: chat:read, user:read:chat; from authorize URL at bot.py:4)"]
+    assert after_prints == before_prints
+
+
+def test_fingerprint_changes_with_missing_scope(project: Project) -> None:
+    project.write("bot.py", USER_BOT)
+    _, before_prints = missing_scope_prints(project)
+    project.write("bot.py", USER_BOT.replace('HELIX + "/clips"', 'HELIX + "/moderation/moderators"'))
+    after_messages, after_prints = missing_scope_prints(project)
+
+    assert after_messages == ["Add Channel Moderator (POST /helix/moderation/moderators) needs scope channel:manage:moderators, which the code never requests (requested: chat:read; from authorize URL at bot.py:4)"]
+    assert len(after_prints) == 1
+    assert after_prints != before_prints

@@ -211,7 +211,7 @@ def test_gitlab_fingerprint_changes_with_call(project: Project, cli, old: str, n
     assert [issue["check_name"] for issue in after if issue["fingerprint"] not in before_prints] == added
 
 
-def test_gitlab_fingerprint_changes_with_scope(project: Project, cli) -> None:
+def test_gitlab_fingerprint_keeps_with_requested_scope(project: Project, cli) -> None:
     auth = 'AUTHORIZE = "https://id.twitch.tv/oauth2/authorize?response_type=code&client_id=cid&redirect_uri=http://localhost&scope={}"\n'
     clip = 'import requests\nfrom auth import AUTHORIZE\n\n\ndef clip(token):\n    return requests.post("https://api.twitch.tv/helix/clips", headers={"Authorization": f"Bearer {token}", "Client-Id": "cid"})  # twitchpolicy: token=user\n'
     project.write("clip.py", clip)
@@ -221,7 +221,8 @@ def test_gitlab_fingerprint_changes_with_scope(project: Project, cli) -> None:
     after = json.loads(cli("check", "--format", "gitlab", "--select", "TP301", ".", cwd=project.root).stdout)
 
     assert [issue["location"] for issue in before] == [issue["location"] for issue in after] == [{"path": "clip.py", "lines": {"begin": 6}}]
-    assert before[0]["fingerprint"] != after[0]["fingerprint"]
+    assert before[0]["description"] != after[0]["description"]
+    assert before[0]["fingerprint"] == after[0]["fingerprint"]
 
 
 # ---------------------------------------------------------------- JUnit and JSON Lines

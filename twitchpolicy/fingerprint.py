@@ -1,9 +1,10 @@
 """Fingerprints that identify a finding across line moves and unrelated edits, for baselines, SARIF and GitLab.
 
 A fingerprint hashes the finding's path (relative to the working directory),
-code, endpoint, message and the stripped text of its source line, but never its
-line or column. Messages quote evidence as ``path:line``, so those line numbers
-are removed first. Findings with the same key in one file are numbered in the
+code, endpoint, message arguments and the stripped text of its source line, but
+never its line or column. The argument that quotes evidence (where the token or
+the scope list came from) is left out, and ``path:line`` references in the other
+arguments lose their line numbers. Findings with the same key in one file are numbered in the
 order they appear, and the number is hashed too.
 """
 
@@ -27,6 +28,10 @@ def normalize_message(message: str) -> str:
     return _LINE_REFERENCE.sub(r"\g<file>", message)
 
 
+def _identity(finding: Finding) -> str:
+    return "\x1f".join(normalize_message(arg) for arg in finding.identity_args())
+
+
 def source_line(sources: Mapping[str, str], finding: Finding) -> str:
     """Return the stripped text of the finding's line, or an empty string for a file that was not read."""
     source = sources.get(finding.path)
@@ -44,7 +49,7 @@ def fingerprints(findings: Sequence[Finding], sources: Mapping[str, str]) -> lis
     result = []
     for finding in findings:
         key = "\0".join(
-            (relative_path(finding.path), finding.code, finding.endpoint or "", normalize_message(finding.message), source_line(sources, finding))
+            (relative_path(finding.path), finding.code, finding.endpoint or "", _identity(finding), source_line(sources, finding))
         )
         occurrence = seen[key]
         seen[key] += 1

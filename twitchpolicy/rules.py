@@ -20,6 +20,9 @@ class Finding:
 
     ``rationale``, ``bad`` and ``good`` are what ``twitchpolicy explain`` prints.
     ``evidence`` states why the checker believes the token kind or scope list.
+    ``evidence_arg`` is the index of the argument that quotes that evidence in the
+    message; fingerprints leave it out, so a finding keeps its identity when the
+    token request moves or another scope is requested.
     """
 
     code: ClassVar[str]
@@ -31,6 +34,7 @@ class Finding:
     rationale: ClassVar[str] = ""
     bad: ClassVar[str] = ""
     good: ClassVar[str] = ""
+    evidence_arg: ClassVar[int | None] = None
 
     path: str
     line: int
@@ -47,6 +51,10 @@ class Finding:
     @property
     def message(self) -> str:
         return self.template % self.args
+
+    def identity_args(self) -> tuple[str, ...]:
+        """Return the message arguments without the one that quotes evidence."""
+        return tuple(arg for index, arg in enumerate(self.args) if index != self.evidence_arg)
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path, self.line, self.column, self.code, self.message)
@@ -139,6 +147,7 @@ class AppTokenNotAccepted(Finding):
     summary = "An app access token sent to an endpoint that needs a user access token (or an extension JWT)."
     fix = "Send a user access token of the user the endpoint acts for, obtained with the authorization code or device code flow."
     template = "%s does not accept an app access token; it needs %s (%s)"
+    evidence_arg = 2
     rationale = (
         "An app access token, from the client credentials grant, carries no user and no scopes. Endpoints that act "
         "for a user or read private data answer 401 to it, so the call fails in production."
@@ -159,6 +168,7 @@ class UserTokenNotAccepted(Finding):
     summary = "A user access token sent to an endpoint that needs an app access token (or an extension JWT)."
     fix = "Request an app access token with the client credentials grant and send it to this endpoint."
     template = "%s does not accept a user access token; it needs %s (%s)"
+    evidence_arg = 2
     rationale = (
         "Some endpoints act for the client itself: Get Authorization By User, extension Bits products, Drops "
         "entitlements, conduits. They answer 401 to a user access token."
@@ -173,6 +183,7 @@ class EventSubTransportToken(Finding):
     summary = "An EventSub subscription whose transport does not match the token kind."
     fix = "Use an app access token for webhook and conduit transports, and a user access token for the websocket transport."
     template = "%s with the %s transport needs %s, but the call sends %s (%s)"
+    evidence_arg = 4
     rationale = (
         "Twitch answers 400 to a websocket subscription created with an app access token and to a webhook "
         "subscription created with a user access token."
@@ -188,6 +199,7 @@ class AppTokenLimited(Finding):
     summary = "An app access token sent to an endpoint that then returns only part of its data."
     fix = "Send a user access token with the scope the message names if the code needs the full response."
     template = "%s with an app access token %s (%s)"
+    evidence_arg = 2
     rationale = "Get Channel Followers, for example, answers an app access token with the total only and an empty list."
     bad = 'requests.get(HELIX + "/channels/followers", params={"broadcaster_id": bid}, headers=app_headers)'
     good = 'requests.get(HELIX + "/channels/followers", params={"broadcaster_id": bid}, headers=moderator_headers)'
@@ -202,6 +214,7 @@ class MissingScope(Finding):
     summary = "A call whose endpoint needs a scope that the code never requests."
     fix = "Add the scope to the authorization request (authorize URL, device code request or SDK authenticator)."
     template = "%s needs scope %s, which the code never requests (requested: %s)"
+    evidence_arg = 2
     rationale = (
         "A user access token carries only the scopes the user granted when the code asked for them. An endpoint "
         "whose scope is missing answers 401 `Missing scope`."
