@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import socket
 import threading
@@ -12,6 +13,7 @@ import pytest
 
 from twitchpolicy.mock import World
 from twitchpolicy.mock.server import MockServer, ServerError, loopback_address, token_kind
+from twitchpolicy.mock.server_protocol import CoalescingTransport
 
 CLIENT_ID = "fakeclientid000000000000000001"
 REDIRECT_URI = "http://localhost:3000/callback"
@@ -194,3 +196,41 @@ def test_authorize_code_exchanged_over_http():
     assert tokens["scope"] == ["clips:edit", "user:read:email"]
     assert validated["login"] == "bot_user"
     assert validated["scopes"] == ["clips:edit", "user:read:email"]
+
+
+
+class RecordingTransport(asyncio.Transport):
+    """An asyncio transport that records each write instead of sending it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.writes: list[bytes] = []
+        self.closed = False
+
+    def write(self, data) -> None:
+        self.writes.append(bytes(data))
+
+    def is_closing(self) -> bool:
+        return self.closed
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_coalescing_transport_joins_writes():
+    # pyTwitchAPI 4.5.0 reads some bodies after closing its session, which fails
+    # when the body arrives in a later segment than the head.
+    async def run():
+        recorder = RecordingTransport()
+        transport = CoalescingTransport(recorder, asyncio.get_running_loop())
+        transport.write(b"HTTP/1.1 200 OK\r\n\r\n")
+        transport.write(b'{"data":[]}')
+        assert recorder.writes == []
+        await asyncio.sleep(0)
+        transport.write(b"next response")
+        transport.close()
+        return recorder
+
+    recorder = asyncio.run(run())
+    assert recorder.writes == [b'HTTP/1.1 200 OK\r\n\r\n{"data":[]}', b"next response"]
+    assert recorder.closed

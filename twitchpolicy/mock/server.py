@@ -24,6 +24,7 @@ import uvicorn
 from twitchpolicy.mock.app import Message, Receive, Scope, Send, TwitchMockApp
 from twitchpolicy.mock.model import Token
 from twitchpolicy.mock.redaction import redact_url
+from twitchpolicy.mock.server_protocol import CoalescingH11Protocol
 from twitchpolicy.mock.world import World
 
 logger = logging.getLogger("twitchpolicy.mock.server")
@@ -164,7 +165,8 @@ class MockServer:
             server_header=False,
             # h11 is pure Python and gives the same results whether or not httptools is
             # installed; httptools served about 10% more requests per second here.
-            http="h11",
+            http=CoalescingH11Protocol,
+            ws="none",
             timeout_graceful_shutdown=int(STOP_TIMEOUT),
         )
         self._server = uvicorn.Server(config)
