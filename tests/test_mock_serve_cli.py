@@ -116,6 +116,15 @@ def test_serve_deny_and_consenting_user():
     assert validated["user_id"] == "1000001"
 
 
+def test_serve_rate_limit():
+    with serve("--rate-limit", "2") as (process, info):
+        headers = {"Authorization": f"Bearer {info['app_token']}", "Client-Id": CLIENT_ID}
+        responses = [httpx.get(f"{info['helix_url']}/streams", headers=headers) for _ in range(3)]
+        stop(process)
+    assert [response.status_code for response in responses] == [200, 200, 429]
+    assert responses[1].headers["ratelimit-limit"] == "2"
+
+
 def run_serve(*options: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "twitchpolicy", "mock", "serve", *options], capture_output=True, text=True, timeout=120)
 

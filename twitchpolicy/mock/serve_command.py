@@ -16,7 +16,7 @@ from twitchpolicy.mock.server import MockServer, logger
 from twitchpolicy.mock.world import World
 
 
-def build_world(seed: int, clock: str, consenting_user: str, deny: bool, redirect_uris: Sequence[str]) -> World:
+def build_world(seed: int, clock: str, rate_limit: int, consenting_user: str, deny: bool, redirect_uris: Sequence[str]) -> World:
     """Build the served world.
 
     Raise KeyError for an unknown consenting user, and ValueError for a redirect URI
@@ -26,7 +26,7 @@ def build_world(seed: int, clock: str, consenting_user: str, deny: bool, redirec
         parts = urlsplit(uri)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValueError(f"{uri!r} is not an absolute http or https URL")
-    world = World(seed=seed, clock=Clock.from_wall_time() if clock == "wall" else Clock())
+    world = World(seed=seed, clock=Clock.from_wall_time() if clock == "wall" else Clock(), rate_limit=rate_limit)
     world.consenting_user = consenting_user
     if deny:
         world.consent = "deny"
