@@ -1,11 +1,11 @@
 """Measure requests per second through ``twitchpolicy mock serve`` on a loopback port.
 
 Run from the repository root: ``python bench/mock_server.py``. It starts the
-command as a subprocess with ``--port 0``, reads the URLs and the app access
-token from its first stdout line, and sends authorized Get Users calls
-(``GET /helix/users?login=mock_streamer``) with keep-alive clients: one httpx
-client and one requests session sending one request at a time, and
-``--concurrency`` httpx.AsyncClient tasks at once. For comparison it also times
+command as a subprocess with ``--port 0`` and reads the URLs and the app access
+token from its first stdout line. Then it sends authorized Get Users calls
+(``GET /helix/users?login=mock_streamer``) with keep-alive clients. An httpx
+client and a requests session send one request at a time, and
+``--concurrency`` httpx.AsyncClient tasks send at once. For comparison it also times
 ``World.handle`` for the same call in-process, with no HTTP. Each figure is the
 median of ``--repeat`` runs of ``--calls`` calls.
 """
@@ -39,7 +39,7 @@ def median_rate(run: Callable[[], int], repeat: int) -> float:
 
 def check(status: int) -> None:
     if status != 200:
-        raise SystemExit(f"a call answered {status}, not 200; the measurement would time errors")
+        raise SystemExit(f"a call returned status {status}, expected 200; the measurement would time errors")
 
 
 def main() -> None:

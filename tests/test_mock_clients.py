@@ -1,11 +1,11 @@
 """Real HTTP clients against the loopback server: requests, httpx (sync and async), aiohttp and pyTwitchAPI.
 
-Each client has the same five tests, written as a bot would use the client:
-an app access token from client credentials, a user access token from the
-authorize redirect and the code exchange, a call whose scope the token lacks,
-a revoked token whose refresh fails (revoking an access token revokes the
-refresh tokens of its authorization), and an expired token that the bot
-refreshes before it retries.
+Each client has the same five tests, written as a bot would use the client.
+They get an app access token from client credentials, and a user access token
+from the authorize redirect and the code exchange. They make a call whose scope
+the token lacks. A revoked token cannot be refreshed, because revoking an
+access token revokes the refresh tokens of its authorization. An expired token
+is refreshed before the call is retried.
 """
 
 from __future__ import annotations

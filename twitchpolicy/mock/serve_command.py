@@ -1,4 +1,4 @@
-"""The work of ``twitchpolicy mock serve``: build the world, announce the URLs, log requests, stop on a signal."""
+"""Helpers of ``twitchpolicy mock serve``: build the world, print the start-up line, log requests and stop on a signal."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Serve the mock world over HTTP on a loopback socket, with uvicorn in a background thread.
 
-Helix and the OAuth server share one port and are told apart by path, as
+Helix and the OAuth server share one port, and the path selects the service, as
 :meth:`World.handle_request` does for any host other than Twitch's own:
 ``http://127.0.0.1:PORT/helix`` stands for ``https://api.twitch.tv/helix`` and
 ``http://127.0.0.1:PORT/oauth2`` for ``https://id.twitch.tv/oauth2``.
