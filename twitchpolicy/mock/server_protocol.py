@@ -56,6 +56,8 @@ class CoalescingTransport:
 class CoalescingH11Protocol(H11Protocol):
     """uvicorn's h11 protocol over a :class:`CoalescingTransport`."""
 
+    # NOTE: this relies on H11Protocol and its request cycles writing only through the
+    # transport passed to connection_made, as uvicorn 0.55.0 does; other releases are unchecked.
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         wrapped = CoalescingTransport(transport, asyncio.get_running_loop())
         super().connection_made(wrapped)  # type: ignore[arg-type]
