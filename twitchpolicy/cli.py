@@ -444,3 +444,45 @@ def replay(paths: tuple[str, ...], output_format: str) -> None:
     from twitchpolicy.mock.replay_cli import replay_paths
 
     sys.exit(replay_paths(paths, output_format))
+
+
+# ---------------------------------------------------------------- mock
+
+
+@main.group()
+def mock() -> None:
+    """Run the mock Twitch outside pytest."""
+
+
+@mock.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Loopback address to listen on (127.0.0.1, ::1 or localhost). Other addresses are rejected.")
+@click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True, help="TCP port; 0 picks a free port, which the JSON line reports.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the world's users, ids and counts.")
+@click.option("--clock", type=click.Choice(["fixed", "wall"]), default="fixed", show_default=True, help="Start of the mock clock: 2026-01-01T00:00:00Z, or the wall-clock time.")
+@click.option("--rate-limit", type=click.IntRange(min=1), default=800, show_default=True, help="Size of each rate-limit bucket, in points (calls) a minute of the mock clock.")
+@click.option("--consenting-user", default="bot_user", show_default=True, metavar="LOGIN", help="User who signs in and approves at GET /oauth2/authorize.")
+@click.option("--deny", is_flag=True, help="Make GET /oauth2/authorize redirect with error=access_denied.")
+@click.option("--redirect-uri", "redirect_uris", multiple=True, metavar="URI", help="Register another redirect URI for the default client. Repeatable.")
+def mock_serve(host: str, port: int, seed: int, clock: str, rate_limit: int, consenting_user: str, deny: bool, redirect_uris: tuple[str, ...]) -> None:
+    """Serve the mock Helix API and OAuth server over HTTP on a loopback address.
+
+    Prints one JSON line on stdout (helix_url, oauth_url, client_id, client_secret,
+    redirect_uris, app_token, consenting_user, consent, host, port, seed), then logs
+    each request to stderr until Ctrl-C or SIGTERM.
+    """
+    from twitchpolicy.mock.serve_command import build_world, log_to, serve_until_signal
+    from twitchpolicy.mock.server import MockServer, ServerError
+
+    try:
+        world = build_world(seed, clock, rate_limit, consenting_user, deny, redirect_uris)
+    except KeyError as error:
+        _fail(f"invalid value for --consenting-user: {error.args[0]}")
+    except ValueError as error:
+        _fail(f"invalid value for --redirect-uri: {error}")
+    try:
+        server = MockServer(world, host=host, port=port)
+        log_to(sys.stderr)
+        serve_until_signal(server, seed)
+    except ServerError as error:
+        _fail(str(error))
+    click.echo("twitchpolicy: mock server stopped", err=True)

@@ -1,5 +1,5 @@
-"""The pytest plugin: the ``twitch_mock`` fixture, the ``twitch_token_scenarios`` and ``twitch_world`` markers,
-and the collection of scenario files (``*.twitch.yaml``) as test items.
+"""The pytest plugin: the ``twitch_mock`` and ``twitch_server`` fixtures, the ``twitch_token_scenarios`` and
+``twitch_world`` markers, and the collection of scenario files (``*.twitch.yaml``) as test items.
 
 pytest loads it through the ``pytest11`` entry point, so installing twitchpolicy is
 enough. Each test gets a fresh seeded world. Tokens and secrets of that world are
@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -26,6 +26,10 @@ WORLD_MARKER = "twitch_world"
 CLOCK_INI = "twitch_mock_clock"
 _WORLD_OPTIONS = ("seed", "clock", "rate_limit")
 _WORLD = pytest.StashKey[World]()
+
+if TYPE_CHECKING:
+    # Imported in the fixtures, so that test runs without them do not load uvicorn.
+    from twitchpolicy.mock.server import MockServer
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -155,6 +159,46 @@ def twitch_scenario(request: pytest.FixtureRequest, twitch_mock: TwitchMock) -> 
     if not scenario.authorized:
         twitch_mock.calls.expect_rejection(endpoint.id, scenario.expected_status)
     return scenario
+
+
+@pytest.fixture(scope="session")
+def _twitch_server_socket() -> Iterator[MockServer]:
+    """The loopback server behind ``twitch_server``, started once per session."""
+    from twitchpolicy.mock.server import MockServer
+
+    with MockServer() as server:
+        yield server
+
+
+@pytest.fixture
+def twitch_server(twitch_mock: TwitchMock, _twitch_server_socket: MockServer) -> Iterator[MockServer]:
+    """The test's ``twitch_mock`` world on a loopback HTTP server, for clients that respx cannot route.
+
+    Tokens from ``twitch_mock.user_token()`` work over HTTP, and the call log lists
+    requests from both paths. ``helix_url`` and ``oauth_url`` replace
+    ``https://api.twitch.tv/helix`` and ``https://id.twitch.tv/oauth2``, and
+    ``pytwitchapi_urls()`` returns pyTwitchAPI's ``base_url`` and ``auth_base_url``.
+    One server on a free port serves every test of the session, each with its own world.
+    """
+    server = _twitch_server_socket
+    server.world = twitch_mock.world
+    # httpx clients in the test go through the mock's respx router, which must let them reach the socket.
+    twitch_mock.allow_host(server.host)
+    yield server
+
+
+@pytest.fixture(scope="session")
+def twitch_server_session() -> Iterator[MockServer]:
+    """A loopback server over one world that every test of the session shares and changes.
+
+    For bots that start once per session. The world is not reset between tests and
+    is independent of ``twitch_mock``.
+    """
+    from twitchpolicy.mock.server import MockServer
+
+    # NOTE: failure reports are scrubbed of the twitch_mock world's secrets only, not of this world's.
+    with MockServer() as server:
+        yield server
 
 
 @pytest.hookimpl(wrapper=True)
