@@ -21,7 +21,7 @@ from twitchpolicy.privilege import authorize_url as build_authorize_url
 from twitchpolicy.privilege import minimal_scopes
 from twitchpolicy.report import render_json, render_text
 from twitchpolicy.rules import RULES, rule_for
-from twitchpolicy.scan import ScanPathError, scan_paths
+from twitchpolicy.scan import ScanPathError, ScanResult, scan_paths
 
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
@@ -72,7 +72,7 @@ def main() -> None:
 @click.option("--select", "select", multiple=True, metavar="CODE", help="Report only these rules: a code, a code prefix such as TP3, a rule name, or ALL. Repeatable; replaces the configuration's select.")
 @click.option("--ignore", "ignore", multiple=True, metavar="CODE", help="Do not report these rules (code, prefix or name). Repeatable; adds to the configuration's ignore.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE", help="Configuration file (pyproject.toml or twitchpolicy.toml). Default: the nearest one above the first PATH.")
-@click.option("--verbose", "-v", is_flag=True, help="Also list the Helix calls whose token kind is unknown.")
+@click.option("--verbose", "-v", is_flag=True, help="Also list the Helix calls whose token kind is unknown, and print to stderr what the scan skipped.")
 @policy_option
 def check(
     paths: tuple[str, ...],
@@ -105,10 +105,24 @@ def check(
         result = scan_paths(paths, _config_excludes(config) + exclude, registry)
     except ScanPathError as error:
         _fail(str(error))
+    if verbose:
+        _print_scan_summary(result)
     outcome = run_checks(registry, result, config)
     render = render_json if output_format == "json" else render_text
     click.echo(render(outcome.findings, result.files_scanned, outcome.unverified, verbose), nl=False)
     sys.exit(EXIT_FINDINGS if outcome.findings else 0)
+
+
+def _print_scan_summary(result: ScanResult) -> None:
+    """Print to stderr what discovery skipped and how many files the pre-filter let through to the parsers."""
+    skipped = result.skipped.summary()
+    if skipped is not None:
+        click.echo(f"twitchpolicy: {skipped}", err=True)
+    click.echo(
+        f"twitchpolicy: parsed {result.files_parsed} of {result.files_scanned} files; "
+        "the pre-filter left out the files that neither name Twitch nor share imports with one that does",
+        err=True,
+    )
 
 
 def _config_excludes(config: Config) -> tuple[str, ...]:

@@ -11,6 +11,7 @@ import ast
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote_plus
 
 from twitchpolicy.sites import CallSite
@@ -167,29 +168,7 @@ class PythonModule:
 
     def resolve_module(self, module: tuple[str, ...], level: int, index: dict[tuple[str, ...], PythonModule]) -> PythonModule | None:
         """Find the scanned module that an import names, relative imports included."""
-        if level:
-            package = self.name if Path(self.path).name == "__init__.py" else self.name[:-1]
-            if level > 1:
-                package = package[: len(package) - (level - 1)]
-            target = package + module
-        else:
-            target = module
-        if not target:
-            return None
-        found = index.get(target)
-        if found is not None:
-            return found
-        # The scan root may sit above or inside the package root, so match the longest common suffix.
-        # Of several matches (two folders with an auth.py), the one nearest this module wins.
-        # Only modules whose last name part matches are compared, which keeps large trees fast.
-        matches = []
-        for name, candidate in index.by_last.get(target[-1], ()) if isinstance(index, ModuleIndex) else index.items():
-            shorter = min(len(name), len(target))
-            if shorter and name[-shorter:] == target[-shorter:]:
-                matches.append((_common_prefix(name, self.name), shorter, candidate))
-        if not matches:
-            return None
-        return max(matches, key=lambda match: (match[0], match[1]))[2]
+        return resolve_import(self.path, self.name, module, level, index)
 
     def locals_of(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, ast.expr]:
         key = id(function)
@@ -478,6 +457,36 @@ class PythonModule:
             node, scope = stack.pop()
             yield node, scope
             stack.extend(self._children(node, scope))
+
+
+def resolve_import(path: str, importer: tuple[str, ...], module: tuple[str, ...], level: int, index: dict) -> Any:
+    """Find the scanned module that an import in the module named ``importer`` at ``path`` names, relative imports included.
+
+    ``index`` maps dotted names to modules, or to any object with a ``name``.
+    """
+    if level:
+        package = importer if Path(path).name == "__init__.py" else importer[:-1]
+        if level > 1:
+            package = package[: len(package) - (level - 1)]
+        target = package + module
+    else:
+        target = module
+    if not target:
+        return None
+    found = index.get(target)
+    if found is not None:
+        return found
+    # The scan root may sit above or inside the package root, so match the longest common suffix.
+    # Of several matches (two folders with an auth.py), the one nearest this module wins.
+    # Only modules whose last name part matches are compared, which keeps large trees fast.
+    matches = []
+    for name, candidate in index.by_last.get(target[-1], ()) if isinstance(index, ModuleIndex) else index.items():
+        shorter = min(len(name), len(target))
+        if shorter and name[-shorter:] == target[-shorter:]:
+            matches.append((_common_prefix(name, importer), shorter, candidate))
+    if not matches:
+        return None
+    return max(matches, key=lambda match: (match[0], match[1]))[2]
 
 
 def _common_prefix(first: tuple[str, ...], second: tuple[str, ...]) -> int:

@@ -8,37 +8,27 @@ Python files that do not parse, are searched as text by :mod:`twitchpolicy.texts
 from __future__ import annotations
 
 import ast
-import fnmatch
-import os
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from twitchpolicy.jsparse import SUFFIXES as JAVASCRIPT_SUFFIXES
-from twitchpolicy.jsscan import JavaScriptProject, scan_javascript
-from twitchpolicy.pycalls import scan_python
-from twitchpolicy.registry import Registry
+from twitchpolicy.discover import PYTHON_SUFFIXES, ScanPathError, Skipped, iter_source_files
+from twitchpolicy.jsresolve import SUFFIXES as JAVASCRIPT_SUFFIXES
+from twitchpolicy.prefilter import Selection, select_files
 from twitchpolicy.pyscan import PythonModule
+from twitchpolicy.registry import Registry
 from twitchpolicy.sites import CallSite, FileFacts, FileProblem, ScopeRequest, Secret, TokenRequest
-from twitchpolicy.textscan import collect_constants, scan_text
 
-PYTHON_SUFFIXES = (".py", ".pyi")
-TEXT_SUFFIXES = (
-    ".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".mts", ".cts", ".go", ".rs", ".java", ".kt", ".kts",
-    ".cs", ".php", ".rb", ".lua", ".sh", ".bash", ".ps1", ".swift", ".dart", ".scala", ".c", ".cc", ".cpp", ".h",
-    ".html", ".htm", ".vue", ".svelte",
-)
+__all__ = ["ScanPathError", "ScanResult", "iter_source_files", "scan_paths", "script_parts"]
+
 HTML_SUFFIXES = (".html", ".htm")
-EXCLUDED_DIRS = frozenset(
-    {".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__", ".mypy_cache",
-     ".pytest_cache", ".ruff_cache", "build", "dist", ".eggs", "site-packages", ".twitchpolicy_cache"}
-)
 
 
 @dataclass
 class ScanResult:
+    """What the scanners found. ``files_parsed`` counts the files the pre-filter let through."""
+
     sites: list[CallSite] = field(default_factory=list)
     problems: list[FileProblem] = field(default_factory=list)
     files_scanned: int = 0
@@ -47,6 +37,8 @@ class ScanResult:
     secrets: list[Secret] = field(default_factory=list)
     refresh_token_read: bool = False
     sources: dict[str, str] = field(default_factory=dict)
+    skipped: Skipped = field(default_factory=Skipped)
+    files_parsed: int = 0
 
     def add(self, facts: FileFacts) -> None:
         self.sites += facts.sites
@@ -56,99 +48,104 @@ class ScanResult:
         self.refresh_token_read = self.refresh_token_read or facts.reads_refresh_token
 
 
-class ScanPathError(Exception):
-    """Raised for a path given on the command line that does not exist."""
-
-
-def _excluded(path: Path, patterns: tuple[str, ...]) -> bool:
-    """Match glob patterns against the file or folder name and against the whole path."""
-    text = path.as_posix()
-    return any(fnmatch.fnmatch(path.name, pattern) or fnmatch.fnmatch(text, pattern) for pattern in patterns)
-
-
-def iter_source_files(paths: Iterable[str], exclude: Iterable[str] = ()) -> Iterator[Path]:
-    """Yield the Python and text source files under ``paths`` in a stable order.
-
-    Skips virtual environments, VCS, cache and build folders, links whose target is
-    missing, and files or folders matching an ``exclude`` glob. A file named directly
-    is yielded whatever its suffix, unless it matches an ``exclude`` glob.
-    """
-    patterns = tuple(exclude)
-    seen: set[Path] = set()
-
-    def first_time(path: Path) -> bool:
-        key = path.resolve()
-        if key in seen:
-            return False
-        seen.add(key)
-        return True
-
-    for given in paths:
-        if not given.strip():
-            raise ScanPathError("empty path; name a file or directory")
-        root = Path(given)
-        if not root.exists():
-            raise ScanPathError(f"path not found: {given}")
-        if root.is_file():
-            if not _excluded(root, patterns) and first_time(root):
-                yield root
-            continue
-        if not root.is_dir():
-            raise ScanPathError(f"not a regular file or directory: {given}")
-        for directory, subdirs, files in os.walk(root):
-            subdirs[:] = sorted(
-                name
-                for name in subdirs
-                if name not in EXCLUDED_DIRS and not name.endswith(".egg-info") and not _excluded(Path(directory) / name, patterns)
-            )
-            for name in sorted(files):
-                path = Path(directory) / name
-                if not name.endswith(PYTHON_SUFFIXES + TEXT_SUFFIXES) or _excluded(path, patterns):
-                    continue
-                # is_file() is False for FIFOs, sockets and links to nothing, which would block or fail a read.
-                if path.is_file() and first_time(path):
-                    yield path
-
-
-def scan_paths(paths: Iterable[str], exclude: Iterable[str] = (), registry: Registry | None = None) -> ScanResult:
+def scan_paths(paths: Iterable[str], exclude: Iterable[str] = (), registry: Registry | None = None, prefilter: bool = True) -> ScanResult:
     """Scan every source file under ``paths``, less the ``exclude`` globs, and return the Twitch call sites found.
 
     The ``registry`` supplies the SDK maps; without it, SDK calls are not found.
+    With ``prefilter`` (the default), only the files :mod:`twitchpolicy.prefilter`
+    selects are parsed; the result is the same, which the tests check both ways.
     """
     result = ScanResult()
-    modules: list[PythonModule] = []
-    text_files: list[tuple[str, str]] = []
-    for path in iter_source_files(paths, exclude):
+    files: list[tuple[str, bytes]] = []
+    for path in iter_source_files(paths, exclude, result.skipped):
         result.files_scanned += 1
         try:
-            source = path.read_bytes().decode("utf-8-sig", errors="replace")
+            files.append((str(path), path.read_bytes()))
         except OSError as error:
             result.problems.append(FileProblem(str(path), 1, 1, f"cannot read file: {error.strerror or error}", "read"))
+
+    selection = _select(files, registry) if prefilter else Selection(kept={path for path, _data in files})
+    modules: list[PythonModule] = []
+    text_files: list[tuple[str, str]] = []
+    for path, data in files:
+        candidate = path in selection.text_candidates
+        if path not in selection.kept and not candidate:
             continue
-        result.sources[str(path)] = source
-        if path.suffix not in PYTHON_SUFFIXES:
-            text_files.append((str(path), source))
+        source = data.decode("utf-8-sig", errors="replace")
+        if not path.endswith(PYTHON_SUFFIXES):
+            text_files.append((path, source))
+            result.sources[path] = source
             continue
-        module = _parse_python(str(path), source, result)
+        module = _parse_python(path, source, result)
         if module is None:
-            text_files.append((str(path), source))
-        else:
+            text_files.append((path, source))
+            result.sources[path] = source
+        elif not candidate:
+            # A text candidate that parses is analysed as Python by a full scan, where it names nothing of Twitch.
             modules.append(module)
+            result.sources[path] = source
+    result.files_parsed = len(result.sources)
+    _analyse(modules, text_files, registry, result)
+    if result.token_requests and not result.refresh_token_read:
+        result.refresh_token_read = _reads_refresh_token(files, selection.refresh_candidates)
+    return result
+
+
+def _select(files: list[tuple[str, bytes]], registry: Registry | None) -> Selection:
+    sdks = list(registry.sdks.values()) if registry is not None else []
+    modules = [name for sdk in sdks for name in sdk.modules]
+    python_methods = [key.rsplit(".", 1)[-1] for sdk in sdks if sdk.language == "python" for key in sdk.methods]
+    python_modules = [name for sdk in sdks if sdk.language == "python" for name in sdk.modules]
+    return select_files(files, modules, python_modules, python_methods)
+
+
+def _analyse(modules: list[PythonModule], text_files: list[tuple[str, str]], registry: Registry | None, result: ScanResult) -> None:
+    """Run the Python, JavaScript and text scanners over the parsed files, each across all of its files."""
+    from twitchpolicy.pycalls import scan_python
+    from twitchpolicy.textscan import collect_constants, scan_text
 
     for facts in scan_python(modules, registry).values():
         result.add(facts)
 
     constants = collect_constants(source for path, source in text_files if not path.endswith(PYTHON_SUFFIXES))
     javascript_files = [(path, source) for path, source in text_files if path.endswith(JAVASCRIPT_SUFFIXES)]
-    javascript = JavaScriptProject(javascript_files, registry.sdks if registry is not None else None)
+    javascript = None
+    if javascript_files:
+        from twitchpolicy.jsscan import JavaScriptProject
+
+        javascript = JavaScriptProject(javascript_files, registry.sdks if registry is not None else None)
     for path, source in text_files:
         if path.endswith(HTML_SUFFIXES):
             source = script_parts(source)
         if path.endswith(JAVASCRIPT_SUFFIXES):
+            from twitchpolicy.jsscan import scan_javascript
+
             result.add(scan_javascript(path, source, javascript))
         else:
             result.sites += scan_text(path, source, constants)
-    return result
+
+
+def _reads_refresh_token(files: list[tuple[str, bytes]], candidates: list[str]) -> bool:
+    """Tell whether a file the pre-filter left out reads a refresh token, which a full scan would count for TP406."""
+    data = dict(files)
+    for path in candidates:
+        source = data[path].decode("utf-8-sig", errors="replace")
+        if path.endswith(JAVASCRIPT_SUFFIXES):
+            from twitchpolicy.jsscan import JavaScriptProject, scan_javascript
+
+            # NOTE: read alone, without the other files a full scan's JavaScript project holds.
+            if scan_javascript(path, source, JavaScriptProject([(path, source)])).reads_refresh_token:
+                return True
+            continue
+        from twitchpolicy.pycalls import reads_refresh_token
+
+        try:
+            module = PythonModule(path, ast.parse(source, filename=path), source)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        if reads_refresh_token(module):
+            return True
+    return False
 
 
 def script_parts(page: str) -> str:
@@ -189,5 +186,7 @@ def _parse_python(path: str, source: str, result: ScanResult) -> PythonModule | 
     try:
         return PythonModule(path, tree, source)
     except RecursionError:
-        result.problems.append(FileProblem(path, 1, 1, "cannot scan Python: expressions nested too deeply", "parse"))
+        # Reported, like a syntax error, only for a file that names Twitch, so the pre-filter can leave others unparsed.
+        if mentions_twitch(source):
+            result.problems.append(FileProblem(path, 1, 1, "cannot scan Python: expressions nested too deeply", "parse"))
         return None
