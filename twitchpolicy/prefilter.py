@@ -1,13 +1,14 @@
 """Choose the files worth parsing: those whose bytes can lead to a finding, and the files linked to them by imports.
 
 A file is a seed when its bytes name Twitch (``twitch``, ``helix``, an SDK
-package such as ``twurple``, case-insensitive) or hold a literal shaped like a
-Twitch client secret or access token (TP405 needs no Twitch name). Then, to a
-fixed point:
+package such as ``twurple``, case-insensitive). Then, to a fixed point:
 
 - files that import a kept file (a wrapper's callers, which complete its URL or token),
 - and, from every kept file, the files it imports (a settings module with the
   base URL, a constants module with the scopes or the client secret), transitively.
+
+A file that holds a literal shaped like a Twitch client secret or access token
+(TP405 needs no Twitch name) is parsed too, alone unless the steps above keep it.
 
 Imports are read with regular expressions that find every import the parser
 would, and some more; a few more files parsed cost time, never findings.
@@ -46,13 +47,16 @@ JAVASCRIPT_REFRESH_HINTS = (b"refresh_token", b"RefreshingAuthProvider")
 class Selection:
     """The outcome of the pre-filter.
 
-    ``kept`` files are parsed and analysed. ``text_candidates`` are Python files that
-    use a text constant of another file: they count only when they fail to parse and
-    are read as text. ``refresh_candidates`` may read a refresh token, and are parsed
+    ``kept`` files are parsed and analysed together. ``standalone`` files hold a
+    secret-shaped literal but reach nothing of Twitch through imports, so each is
+    analysed alone, for TP405. ``text_candidates`` are Python files that use a text
+    constant of another file, which matters when they fail to parse and are read as
+    text; those that parse are analysed alone. ``refresh_candidates`` may read a refresh token, and are parsed
     only when the kept files request a user access token and none of them reads one.
     """
 
     kept: set[str] = field(default_factory=set)
+    standalone: set[str] = field(default_factory=set)
     text_candidates: set[str] = field(default_factory=set)
     refresh_candidates: list[str] = field(default_factory=list)
     seeds: int = 0
@@ -77,11 +81,14 @@ def select_files(
     """
     keywords = KEYWORDS + tuple(name.lower().encode() for name in sdk_modules)
     selection = Selection()
+    secrets = set()
     for path, data in files:
         lowered = data.lower()
-        if any(keyword in lowered for keyword in keywords) or SECRET_SHAPE.search(data):
+        if any(keyword in lowered for keyword in keywords):
             selection.kept.add(path)
-    selection.seeds = len(selection.kept)
+        elif SECRET_SHAPE.search(data):
+            secrets.add(path)
+    selection.seeds = len(selection.kept) + len(secrets)
 
     python = [_PythonFile(path, module_name(path), data) for path, data in files if path.endswith(PYTHON_SUFFIXES)]
     _add_sdk_receivers(python, selection, python_sdk_modules, python_sdk_methods)
@@ -92,8 +99,9 @@ def select_files(
     graph.add_imports(selection.kept)
     javascript.add_imports(selection.kept)
     _add_constant_users(files, selection)
+    selection.standalone = secrets - selection.kept
     for path, data in files:
-        if path in selection.kept:
+        if path in selection.kept or path in selection.standalone or path in selection.text_candidates:
             continue
         hints = PYTHON_REFRESH_HINTS if path.endswith(PYTHON_SUFFIXES) else JAVASCRIPT_REFRESH_HINTS if path.endswith(JAVASCRIPT_SUFFIXES) else ()
         if any(hint in data for hint in hints):

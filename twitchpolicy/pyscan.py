@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote_plus
 
+from twitchpolicy.pyast import child_nodes, walk
 from twitchpolicy.sites import CallSite
 from twitchpolicy.urls import UNKNOWN, parse_twitch_url
 
@@ -100,12 +101,15 @@ class PythonModule:
         self.functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
         self.function_links: dict[str, PythonModule] = {}
         self.name_links: dict[str, PythonModule] = {}
+        self._walked: list[tuple[ast.AST, Scope]] | None = None
+        # A module without the keyword has no global statement, which spares a walk per function.
+        self.has_global = not source or "global" in source
         self._collect()
 
     # -------------------------------------------------------- collection
 
     def _collect(self) -> None:
-        for node in ast.walk(self.tree):
+        for node in self.nodes():
             if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
                 # Docstrings and bare string statements document code; they call nothing.
                 self.string_statements.add(id(node.value))
@@ -448,15 +452,24 @@ class PythonModule:
             child_scope = Scope(scope.class_name, self.locals_of(node), node)
         else:
             child_scope = scope
-        for child in reversed(list(ast.iter_child_nodes(node))):
+        for child in reversed(child_nodes(node)):
             yield child, child_scope
 
     def _walk(self) -> Iterator[tuple[ast.AST, Scope]]:
-        stack: list[tuple[ast.AST, Scope]] = [(self.tree, Scope())]
-        while stack:
-            node, scope = stack.pop()
-            yield node, scope
-            stack.extend(self._children(node, scope))
+        """Yield every node with its scope, depth first; the walk is made once and kept, as several scanners repeat it."""
+        if self._walked is None:
+            walked = []
+            stack: list[tuple[ast.AST, Scope]] = [(self.tree, Scope())]
+            while stack:
+                node, scope = stack.pop()
+                walked.append((node, scope))
+                stack.extend(self._children(node, scope))
+            self._walked = walked
+        return iter(self._walked)
+
+    def nodes(self) -> Iterator[ast.AST]:
+        """Yield every node of the module, in the order of ``_walk``."""
+        return (node for node, _scope in self._walk())
 
 
 def resolve_import(path: str, importer: tuple[str, ...], module: tuple[str, ...], level: int, index: dict) -> Any:
@@ -553,7 +566,7 @@ def _class_attributes(class_node: ast.ClassDef) -> dict[str, ast.expr]:
     attributes: dict[str, ast.expr] = {}
     for item in class_node.body:
         _collect_assignment(item, attributes)
-    for node in ast.walk(class_node):
+    for node in walk(class_node):
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
             target, value = node.targets[0], node.value
         elif isinstance(node, ast.AnnAssign) and node.value is not None:
@@ -573,7 +586,7 @@ def _is_parameter(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -
 
 
 def _store_names(target: ast.AST) -> Iterator[str]:
-    for node in ast.walk(target):
+    for node in walk(target):
         if isinstance(node, ast.Name):
             yield node.id
 
@@ -590,7 +603,7 @@ def _function_locals(function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[s
         for name in _store_names(target):
             counts[name] = counts.get(name, 0) + 2
 
-    for node in ast.walk(function):
+    for node in walk(function):
         if isinstance(node, ast.Assign):
             for target in node.targets:
                 if isinstance(target, ast.Name):
@@ -609,7 +622,7 @@ def _function_locals(function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[s
                     disqualify(item.optional_vars)
         elif isinstance(node, ast.NamedExpr):
             disqualify(node.target)
-    for argument in ast.walk(function.args):
+    for argument in walk(function.args):
         if isinstance(argument, ast.arg):
             counts[argument.arg] = counts.get(argument.arg, 0) + 2
     return {name: value for name, value in values.items() if counts.get(name) == 1}

@@ -68,22 +68,24 @@ def scan_paths(paths: Iterable[str], exclude: Iterable[str] = (), registry: Regi
     modules: list[PythonModule] = []
     text_files: list[tuple[str, str]] = []
     for path, data in files:
-        candidate = path in selection.text_candidates
-        if path not in selection.kept and not candidate:
+        alone = path in selection.standalone or path in selection.text_candidates
+        if path not in selection.kept and not alone:
             continue
         source = data.decode("utf-8-sig", errors="replace")
+        result.sources[path] = source
+        if path.endswith(JAVASCRIPT_SUFFIXES) and alone:
+            _analyse_alone(None, path, source, registry, result)
+            continue
         if not path.endswith(PYTHON_SUFFIXES):
             text_files.append((path, source))
-            result.sources[path] = source
             continue
         module = _parse_python(path, source, result)
         if module is None:
             text_files.append((path, source))
-            result.sources[path] = source
-        elif not candidate:
-            # A text candidate that parses is analysed as Python by a full scan, where it names nothing of Twitch.
+        elif alone:
+            _analyse_alone(module, path, source, registry, result)
+        else:
             modules.append(module)
-            result.sources[path] = source
     result.files_parsed = len(result.sources)
     _analyse(modules, text_files, registry, result)
     if result.token_requests and not result.refresh_token_read:
@@ -123,6 +125,19 @@ def _analyse(modules: list[PythonModule], text_files: list[tuple[str, str]], reg
             result.add(scan_javascript(path, source, javascript))
         else:
             result.sites += scan_text(path, source, constants)
+
+
+def _analyse_alone(module: PythonModule | None, path: str, source: str, registry: Registry | None, result: ScanResult) -> None:
+    """Analyse a file that reaches nothing of Twitch through imports, for what it holds by itself: secrets, refresh token reads."""
+    if module is not None:
+        from twitchpolicy.pycalls import scan_python
+
+        for facts in scan_python([module], registry).values():
+            result.add(facts)
+        return
+    from twitchpolicy.jsscan import JavaScriptProject, scan_javascript
+
+    result.add(scan_javascript(path, source, JavaScriptProject([(path, source)])))
 
 
 def _reads_refresh_token(files: list[tuple[str, bytes]], candidates: list[str]) -> bool:
