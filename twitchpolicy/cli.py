@@ -9,19 +9,19 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 import click
 
 from twitchpolicy import __version__
-from twitchpolicy.policyfile import PolicyError
-from twitchpolicy.describe import endpoint_summary, eventsub_summary, format_endpoint, format_kraken, format_oauth, format_unverified
-from twitchpolicy.registry import Endpoint, KrakenEndpoint, OAuthEndpoint, Registry, UnverifiedEndpoint, load_registry
-from twitchpolicy.checker import run_checks
-from twitchpolicy.config import Config, ConfigError, find_config, load_config, valid_selector
-from twitchpolicy.privilege import authorize_url as build_authorize_url
-from twitchpolicy.privilege import minimal_scopes
-from twitchpolicy.report import render_json, render_text
-from twitchpolicy.rules import RULES, rule_for
-from twitchpolicy.scan import ScanPathError, ScanResult, scan_paths
+
+if TYPE_CHECKING:
+    from twitchpolicy.config import Config
+    from twitchpolicy.registry import Endpoint, Registry
+    from twitchpolicy.scan import ScanResult
+
+# The commands import the registry, scanners and rules when they run, so that
+# "twitchpolicy --version" and "--help" start without loading them.
 
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
@@ -46,6 +46,9 @@ def _fail(message: str) -> None:
 
 
 def _registry(policy_files: Sequence[str]) -> Registry:
+    from twitchpolicy.policyfile import PolicyError
+    from twitchpolicy.registry import load_registry
+
     try:
         return load_registry(policy_files)
     except PolicyError as error:
@@ -89,6 +92,11 @@ def check(
     Exit status: 0 when clean, 1 with findings, 2 on a usage or configuration error.
     The scanned code is parsed, never imported or run.
     """
+    from twitchpolicy.checker import run_checks
+    from twitchpolicy.config import valid_selector
+    from twitchpolicy.report import render_json, render_text
+    from twitchpolicy.scan import ScanPathError, scan_paths
+
     config = _config(config_file, paths)
     # Like ruff, --select and --ignore take comma-separated lists as well as repeated options.
     select = tuple(part.strip() for value in select for part in value.split(",") if part.strip())
@@ -135,6 +143,8 @@ def _config_excludes(config: Config) -> tuple[str, ...]:
 
 
 def _config(config_file: str | None, paths: Sequence[str]) -> Config:
+    from twitchpolicy.config import Config, ConfigError, find_config, load_config
+
     try:
         if config_file is not None:
             return load_config(Path(config_file))
@@ -167,6 +177,10 @@ def scopes(
     policy_files: tuple[str, ...],
 ) -> None:
     """Print the minimal scope set that the Helix calls in PATHS need, with the endpoints that need each scope."""
+    from twitchpolicy.privilege import authorize_url as build_authorize_url
+    from twitchpolicy.privilege import minimal_scopes
+    from twitchpolicy.scan import ScanPathError, scan_paths
+
     config = _config(config_file, paths)
     registry = _registry(config.policy + policy_files)
     try:
@@ -194,6 +208,8 @@ def scopes(
 @click.argument("code")
 def explain(code: str) -> None:
     """Print what rule CODE (a code such as TP201, or a name) reports and why, with a bad and a good example."""
+    from twitchpolicy.rules import rule_for
+
     rule = rule_for(code)
     if rule is None:
         _fail(f"unknown rule {code!r}; run 'twitchpolicy rules' to list them")
@@ -236,6 +252,8 @@ def _matches_search(endpoint: Endpoint, text: str) -> bool:
 @click.pass_context
 def endpoints(ctx: click.Context, token: str | None, scope: str | None, status: str | None, search_text: str | None, output_format: str, policy_files: tuple[str, ...]) -> None:
     """List Helix endpoints from the registry, filtered by token kind, scope, status or text."""
+    from twitchpolicy.describe import endpoint_summary
+
     ctx.ensure_object(dict)
     ctx.obj["policy_files"] = policy_files
     if ctx.invoked_subcommand is not None:
@@ -283,6 +301,9 @@ def _cell(value: object) -> str:
 @click.pass_context
 def endpoints_show(ctx: click.Context, target: str) -> None:
     """Print everything the registry has on one endpoint: TARGET is an id or "METHOD URL"."""
+    from twitchpolicy.describe import format_endpoint, format_kraken, format_oauth, format_unverified
+    from twitchpolicy.registry import KrakenEndpoint, OAuthEndpoint, UnverifiedEndpoint
+
     registry = _registry(ctx.obj["policy_files"])
     entry = registry.endpoint(target.strip().lower()) or registry.unverified_endpoint(target.strip().lower())
     if entry is None:
@@ -314,6 +335,8 @@ def eventsub(scope: str | None, output_format: str, policy_files: tuple[str, ...
     APP_GRANTS are the further scopes needed when an app access token creates the
     subscription (webhook and conduit transports). An empty TRANSPORTS cell means any.
     """
+    from twitchpolicy.describe import eventsub_summary
+
     registry = _registry(policy_files)
     if scope is not None and scope not in registry.scopes:
         _fail(f"invalid value for --scope: unknown scope {scope!r}; see the scopes in policy/scopes.yaml")
@@ -341,6 +364,9 @@ def policy_validate(files: tuple[str, ...]) -> None:
 
     Prints one line per problem, FILE:LINE: field.path: message, and exits with 2 if there is any.
     """
+    from twitchpolicy.policyfile import PolicyError
+    from twitchpolicy.registry import load_registry
+
     try:
         load_registry(files, validate_bundled=True)
     except PolicyError as error:
@@ -354,5 +380,7 @@ def policy_validate(files: tuple[str, ...]) -> None:
 @main.command("rules")
 def list_rules() -> None:
     """List the rules of 'twitchpolicy check' with their codes, names and default severity."""
+    from twitchpolicy.rules import RULES
+
     for rule in RULES:
         click.echo(f"{rule.code}  {rule.name:<30} {rule.severity:<8} {rule.summary}")
