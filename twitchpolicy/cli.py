@@ -76,6 +76,14 @@ def main() -> None:
 @click.option("--ignore", "ignore", multiple=True, metavar="CODE", help="Do not report these rules (code, prefix or name). Repeatable; adds to the configuration's ignore.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE", help="Configuration file (pyproject.toml or twitchpolicy.toml). Default: the nearest one above the first PATH.")
 @click.option("--verbose", "-v", is_flag=True, help="Also list the Helix calls whose token kind is unknown, and print to stderr what the scan skipped.")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Number of processes that analyse Python files. Default: the number of CPUs; 1 analyses in this process only.",
+)
 @policy_option
 def check(
     paths: tuple[str, ...],
@@ -85,6 +93,7 @@ def check(
     ignore: tuple[str, ...],
     config_file: str | None,
     verbose: bool,
+    jobs: int | None,
     policy_files: tuple[str, ...],
 ) -> None:
     """Scan PATHS for Twitch API calls and report misuse.
@@ -110,7 +119,7 @@ def check(
     config = replace(config, ignore=config.ignore + ignore)
     registry = _registry(config.policy + policy_files)
     try:
-        result = scan_paths(paths, _config_excludes(config) + exclude, registry)
+        result = scan_paths(paths, _config_excludes(config) + exclude, registry, jobs=jobs or os.cpu_count() or 1)
     except ScanPathError as error:
         _fail(str(error))
     if verbose:

@@ -60,6 +60,10 @@ class Selection:
     text_candidates: set[str] = field(default_factory=set)
     refresh_candidates: list[str] = field(default_factory=list)
     seeds: int = 0
+    # For splitting the analysis: the Python files each kept Python file may import, and the
+    # files that the SDK scanner links by receiver name rather than by import.
+    imports: dict[str, set[str]] = field(default_factory=dict)
+    sdk_group: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -97,6 +101,7 @@ def select_files(
     graph.add_importers(selection.kept)
     javascript.add_importers(selection.kept)
     graph.add_imports(selection.kept)
+    selection.imports = {path: graph.imports(graph.by_path[path]) for path in selection.kept if path in graph.by_path}
     javascript.add_imports(selection.kept)
     _add_constant_users(files, selection)
     selection.standalone = secrets - selection.kept
@@ -113,13 +118,12 @@ def _add_sdk_receivers(python: list[_PythonFile], selection: Selection, sdk_modu
     """Keep Python files that call an SDK method name, when a kept Python file names a Python SDK package."""
     modules = [name.lower().encode() for name in sdk_modules]
     methods = sorted(set(sdk_methods))
-    users = (file.data.lower() for file in python if file.path in selection.kept)
-    if not methods or not any(module in data for data in users for module in modules):
+    users = {file.path for file in python if file.path in selection.kept and any(module in file.data.lower() for module in modules)}
+    if not methods or not users:
         return
     call = re.compile(rb"\.(?:" + b"|".join(re.escape(name.encode()) for name in methods) + rb")\s*\(")
-    for file in python:
-        if file.path not in selection.kept and call.search(file.data):
-            selection.kept.add(file.path)
+    selection.sdk_group = users | {file.path for file in python if call.search(file.data)}
+    selection.kept |= selection.sdk_group
 
 
 def _add_constant_users(files: Sequence[tuple[str, bytes]], selection: Selection) -> None:

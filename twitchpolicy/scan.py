@@ -48,12 +48,17 @@ class ScanResult:
         self.refresh_token_read = self.refresh_token_read or facts.reads_refresh_token
 
 
-def scan_paths(paths: Iterable[str], exclude: Iterable[str] = (), registry: Registry | None = None, prefilter: bool = True) -> ScanResult:
+def scan_paths(
+    paths: Iterable[str], exclude: Iterable[str] = (), registry: Registry | None = None, prefilter: bool = True, jobs: int = 1
+) -> ScanResult:
     """Scan every source file under ``paths``, less the ``exclude`` globs, and return the Twitch call sites found.
 
     The ``registry`` supplies the SDK maps; without it, SDK calls are not found.
     With ``prefilter`` (the default), only the files :mod:`twitchpolicy.prefilter`
     selects are parsed; the result is the same, which the tests check both ways.
+    With ``jobs`` above 1 and enough files, import-connected groups of Python files
+    are analysed in that many processes (:mod:`twitchpolicy.pool`); without the
+    pre-filter, the whole project is analysed in this process.
     """
     result = ScanResult()
     files: list[tuple[str, bytes]] = []
@@ -65,32 +70,53 @@ def scan_paths(paths: Iterable[str], exclude: Iterable[str] = (), registry: Regi
             result.problems.append(FileProblem(str(path), 1, 1, f"cannot read file: {error.strerror or error}", "read"))
 
     selection = _select(files, registry) if prefilter else Selection(kept={path for path, _data in files})
-    modules: list[PythonModule] = []
-    text_files: list[tuple[str, str]] = []
+    python_files: list[tuple[str, str]] = []
+    other_files: list[tuple[str, str]] = []
     for path, data in files:
         alone = path in selection.standalone or path in selection.text_candidates
         if path not in selection.kept and not alone:
             continue
         source = data.decode("utf-8-sig", errors="replace")
         result.sources[path] = source
-        if path.endswith(JAVASCRIPT_SUFFIXES) and alone:
-            _analyse_alone(None, path, source, registry, result)
-            continue
-        if not path.endswith(PYTHON_SUFFIXES):
-            text_files.append((path, source))
-            continue
-        module = _parse_python(path, source, result)
-        if module is None:
-            text_files.append((path, source))
-        elif alone:
-            _analyse_alone(module, path, source, registry, result)
+        if alone:
+            _analyse_alone(path, source, registry, result, other_files)
+        elif path.endswith(PYTHON_SUFFIXES):
+            python_files.append((path, source))
         else:
-            modules.append(module)
+            other_files.append((path, source))
     result.files_parsed = len(result.sources)
-    _analyse(modules, text_files, registry, result)
+
+    unparsed = _analyse_python(python_files, selection, registry, jobs if prefilter else 1, result)
+    order = {path: index for index, (path, _data) in enumerate(files)}
+    text_files = sorted(other_files + [(path, result.sources[path]) for path in unparsed], key=lambda item: order[item[0]])
+    _analyse_text(text_files, registry, result)
     if result.token_requests and not result.refresh_token_read:
         result.refresh_token_read = _reads_refresh_token(files, selection.refresh_candidates)
     return result
+
+
+def _analyse_python(files: list[tuple[str, str]], selection: Selection, registry: Registry | None, jobs: int, result: ScanResult) -> list[str]:
+    """Analyse the Python files, in parallel when it pays; return the files that did not parse."""
+    from twitchpolicy import pool
+
+    if jobs > 1 and len(files) >= pool.MIN_FILES and pool.can_fork():
+        sources = dict(files)
+        paths = [path for path, _source in files]
+        groups = [[(path, sources[path]) for path in group] for group in pool.components(paths, selection.imports, selection.sdk_group)]
+        outcomes = pool.analyse_groups(groups, registry, jobs) if len(groups) > 1 else [pool.analyse_unit(files, registry)]
+    else:
+        outcomes = [pool.analyse_unit(files, registry)]
+    facts: dict[str, FileFacts] = {}
+    unparsed: list[str] = []
+    for outcome in outcomes:
+        facts.update(outcome.facts)
+        result.problems += outcome.problems
+        unparsed += outcome.unparsed
+    # Facts are added in file order, as one whole-project analysis adds them.
+    for path, _source in files:
+        if path in facts:
+            result.add(facts[path])
+    return unparsed
 
 
 def _select(files: list[tuple[str, bytes]], registry: Registry | None) -> Selection:
@@ -101,13 +127,9 @@ def _select(files: list[tuple[str, bytes]], registry: Registry | None) -> Select
     return select_files(files, modules, python_modules, python_methods)
 
 
-def _analyse(modules: list[PythonModule], text_files: list[tuple[str, str]], registry: Registry | None, result: ScanResult) -> None:
-    """Run the Python, JavaScript and text scanners over the parsed files, each across all of its files."""
-    from twitchpolicy.pycalls import scan_python
+def _analyse_text(text_files: list[tuple[str, str]], registry: Registry | None, result: ScanResult) -> None:
+    """Run the JavaScript scanner over JavaScript and TypeScript files, as one project, and the text scanner over the rest."""
     from twitchpolicy.textscan import collect_constants, scan_text
-
-    for facts in scan_python(modules, registry).values():
-        result.add(facts)
 
     constants = collect_constants(source for path, source in text_files if not path.endswith(PYTHON_SUFFIXES))
     javascript_files = [(path, source) for path, source in text_files if path.endswith(JAVASCRIPT_SUFFIXES)]
@@ -127,17 +149,24 @@ def _analyse(modules: list[PythonModule], text_files: list[tuple[str, str]], reg
             result.sites += scan_text(path, source, constants)
 
 
-def _analyse_alone(module: PythonModule | None, path: str, source: str, registry: Registry | None, result: ScanResult) -> None:
-    """Analyse a file that reaches nothing of Twitch through imports, for what it holds by itself: secrets, refresh token reads."""
-    if module is not None:
-        from twitchpolicy.pycalls import scan_python
+def _analyse_alone(path: str, source: str, registry: Registry | None, result: ScanResult, text_files: list[tuple[str, str]]) -> None:
+    """Analyse a file that reaches nothing of Twitch through imports, for what it holds by itself: secrets, refresh token reads.
 
-        for facts in scan_python([module], registry).values():
-            result.add(facts)
+    A Python file that does not parse, or a file in another language, goes to ``text_files``.
+    """
+    if path.endswith(JAVASCRIPT_SUFFIXES):
+        from twitchpolicy.jsscan import JavaScriptProject, scan_javascript
+
+        result.add(scan_javascript(path, source, JavaScriptProject([(path, source)])))
         return
-    from twitchpolicy.jsscan import JavaScriptProject, scan_javascript
+    module = parse_python(path, source, result.problems) if path.endswith(PYTHON_SUFFIXES) else None
+    if module is None:
+        text_files.append((path, source))
+        return
+    from twitchpolicy.pycalls import scan_python
 
-    result.add(scan_javascript(path, source, JavaScriptProject([(path, source)])))
+    for facts in scan_python([module], registry).values():
+        result.add(facts)
 
 
 def _reads_refresh_token(files: list[tuple[str, bytes]], candidates: list[str]) -> bool:
@@ -184,7 +213,8 @@ def mentions_twitch(source: str) -> bool:
     return "twitch" in lowered or "helix" in lowered
 
 
-def _parse_python(path: str, source: str, result: ScanResult) -> PythonModule | None:
+def parse_python(path: str, source: str, problems: list[FileProblem]) -> PythonModule | None:
+    """Parse a Python file; on failure add a TP901 problem to ``problems`` when the file names Twitch, and return None."""
     try:
         tree = ast.parse(source, filename=path)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
@@ -196,12 +226,12 @@ def _parse_python(path: str, source: str, result: ScanResult) -> PythonModule | 
         column = getattr(error, "offset", None) or 1
         reason = getattr(error, "msg", None) or type(error).__name__
         version = f"{sys.version_info.major}.{sys.version_info.minor}"
-        result.problems.append(FileProblem(path, line, column, f"cannot parse Python {version} syntax: {reason}", "parse"))
+        problems.append(FileProblem(path, line, column, f"cannot parse Python {version} syntax: {reason}", "parse"))
         return None
     try:
         return PythonModule(path, tree, source)
     except RecursionError:
         # Reported, like a syntax error, only for a file that names Twitch, so the pre-filter can leave others unparsed.
         if mentions_twitch(source):
-            result.problems.append(FileProblem(path, 1, 1, "cannot scan Python: expressions nested too deeply", "parse"))
+            problems.append(FileProblem(path, 1, 1, "cannot scan Python: expressions nested too deeply", "parse"))
         return None
