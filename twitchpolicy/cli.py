@@ -16,6 +16,7 @@ import click
 from twitchpolicy import __version__
 
 if TYPE_CHECKING:
+    from twitchpolicy.cache import Cache
     from twitchpolicy.config import Config
     from twitchpolicy.registry import Endpoint, Registry
     from twitchpolicy.scan import ScanResult
@@ -84,6 +85,7 @@ def main() -> None:
     metavar="N",
     help="Number of processes that analyse Python files. Default: the number of CPUs; 1 analyses in this process only.",
 )
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the .twitchpolicy_cache folder of earlier results.")
 @policy_option
 def check(
     paths: tuple[str, ...],
@@ -94,6 +96,7 @@ def check(
     config_file: str | None,
     verbose: bool,
     jobs: int | None,
+    no_cache: bool,
     policy_files: tuple[str, ...],
 ) -> None:
     """Scan PATHS for Twitch API calls and report misuse.
@@ -119,7 +122,8 @@ def check(
     config = replace(config, ignore=config.ignore + ignore)
     registry = _registry(config.policy + policy_files)
     try:
-        result = scan_paths(paths, _config_excludes(config) + exclude, registry, jobs=jobs or os.cpu_count() or 1)
+        cache = None if no_cache else _open_cache(config, paths, config.policy + policy_files)
+        result = scan_paths(paths, _config_excludes(config) + exclude, registry, jobs=jobs or os.cpu_count() or 1, cache=cache)
     except ScanPathError as error:
         _fail(str(error))
     if verbose:
@@ -128,6 +132,16 @@ def check(
     render = render_json if output_format == "json" else render_text
     click.echo(render(outcome.findings, result.files_scanned, outcome.unverified, verbose), nl=False)
     sys.exit(EXIT_FINDINGS if outcome.findings else 0)
+
+
+def _open_cache(config: Config, paths: Sequence[str], policy_files: Sequence[str]) -> Cache | None:
+    """Open the cache next to the configuration file, else at the project root above the first path."""
+    from twitchpolicy.cache import CACHE_DIR, Cache, project_root, run_key
+
+    if not paths or not Path(paths[0]).exists():
+        return None
+    root = config.path.parent if config.path is not None else project_root(paths[0])
+    return Cache(root / CACHE_DIR, run_key(policy_files, config))
 
 
 def _print_scan_summary(result: ScanResult) -> None:

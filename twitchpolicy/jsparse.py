@@ -20,7 +20,8 @@ import tree_sitter_javascript
 import tree_sitter_typescript
 from tree_sitter import Language, Node, Parser
 
-from twitchpolicy.jsresolve import SUFFIXES, TSX_SUFFIXES, TYPESCRIPT_SUFFIXES, resolve_specifier
+from twitchpolicy.jsresolve import SUFFIXES as SUFFIXES
+from twitchpolicy.jsresolve import TSX_SUFFIXES, TYPESCRIPT_SUFFIXES, resolve_specifier
 
 FUNCTION_TYPES = frozenset(
     {"function_declaration", "generator_function_declaration", "function_expression", "function",

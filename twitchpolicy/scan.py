@@ -13,12 +13,16 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from twitchpolicy import pool
+from twitchpolicy.cache import Cache
 from twitchpolicy.discover import PYTHON_SUFFIXES, ScanPathError, Skipped, iter_source_files
+from twitchpolicy.factsjson import decode_facts, decode_problem, encode_facts, encode_problem
 from twitchpolicy.jsresolve import SUFFIXES as JAVASCRIPT_SUFFIXES
 from twitchpolicy.prefilter import Selection, select_files
 from twitchpolicy.pyscan import PythonModule
 from twitchpolicy.registry import Registry
 from twitchpolicy.sites import CallSite, FileFacts, FileProblem, ScopeRequest, Secret, TokenRequest
+from twitchpolicy.sourcefiles import SourceFiles
 
 __all__ = ["ScanPathError", "ScanResult", "iter_source_files", "scan_paths", "script_parts"]
 
@@ -49,66 +53,103 @@ class ScanResult:
 
 
 def scan_paths(
-    paths: Iterable[str], exclude: Iterable[str] = (), registry: Registry | None = None, prefilter: bool = True, jobs: int = 1
+    paths: Iterable[str],
+    exclude: Iterable[str] = (),
+    registry: Registry | None = None,
+    prefilter: bool = True,
+    jobs: int = 1,
+    cache: Cache | None = None,
 ) -> ScanResult:
     """Scan every source file under ``paths``, less the ``exclude`` globs, and return the Twitch call sites found.
 
     The ``registry`` supplies the SDK maps; without it, SDK calls are not found.
     With ``prefilter`` (the default), only the files :mod:`twitchpolicy.prefilter`
-    selects are parsed; the result is the same, which the tests check both ways.
-    With ``jobs`` above 1 and enough files, import-connected groups of Python files
-    are analysed in that many processes (:mod:`twitchpolicy.pool`); without the
-    pre-filter, the whole project is analysed in this process.
+    selects are parsed, and each import-connected group of Python files is analysed
+    on its own: in ``jobs`` processes when there are enough files
+    (:mod:`twitchpolicy.pool`), and with earlier results from ``cache`` when given.
+    The result is the same as without the pre-filter, where the whole project is
+    analysed at once in this process and no cache is used; the tests check both ways.
     """
     result = ScanResult()
-    files: list[tuple[str, bytes]] = []
+    cache = cache if prefilter else None
+    files = SourceFiles(cache)
     for path in iter_source_files(paths, exclude, result.skipped):
         result.files_scanned += 1
-        try:
-            files.append((str(path), path.read_bytes()))
-        except OSError as error:
-            result.problems.append(FileProblem(str(path), 1, 1, f"cannot read file: {error.strerror or error}", "read"))
+        files.add(str(path), result.problems)
 
-    selection = _select(files, registry) if prefilter else Selection(kept={path for path, _data in files})
+    if prefilter:
+        selection = _cached_selection(files, registry, cache)
+    else:
+        selection = Selection(kept=set(files.paths))
     python_files: list[tuple[str, str]] = []
     other_files: list[tuple[str, str]] = []
-    for path, data in files:
-        alone = path in selection.standalone or path in selection.text_candidates
-        if path not in selection.kept and not alone:
+    alone: set[str] = set()
+    for path in files.paths:
+        single = path in selection.standalone or path in selection.text_candidates
+        if path not in selection.kept and not single:
             continue
-        source = data.decode("utf-8-sig", errors="replace")
+        source = files.data(path).decode("utf-8-sig", errors="replace")
         result.sources[path] = source
-        if alone:
-            _analyse_alone(path, source, registry, result, other_files)
+        if single and path.endswith(JAVASCRIPT_SUFFIXES):
+            _analyse_javascript_alone(path, source, result)
         elif path.endswith(PYTHON_SUFFIXES):
             python_files.append((path, source))
+            if single:
+                alone.add(path)
         else:
             other_files.append((path, source))
     result.files_parsed = len(result.sources)
 
-    unparsed = _analyse_python(python_files, selection, registry, jobs if prefilter else 1, result)
-    order = {path: index for index, (path, _data) in enumerate(files)}
+    if prefilter:
+        kept = [path for path, _source in python_files if path not in alone]
+        groups = pool.components(kept, selection.imports, selection.sdk_group) + [[path] for path, _source in python_files if path in alone]
+    else:
+        groups = [[path for path, _source in python_files]]
+    unparsed = _analyse_python(python_files, groups, files, registry, jobs, cache, result)
+    order = {path: index for index, path in enumerate(files.paths)}
     text_files = sorted(other_files + [(path, result.sources[path]) for path in unparsed], key=lambda item: order[item[0]])
     _analyse_text(text_files, registry, result)
     if result.token_requests and not result.refresh_token_read:
         result.refresh_token_read = _reads_refresh_token(files, selection.refresh_candidates)
+    if cache is not None:
+        cache.save()
     return result
 
 
-def _analyse_python(files: list[tuple[str, str]], selection: Selection, registry: Registry | None, jobs: int, result: ScanResult) -> list[str]:
-    """Analyse the Python files, in parallel when it pays; return the files that did not parse."""
-    from twitchpolicy import pool
-
-    if jobs > 1 and len(files) >= pool.MIN_FILES and pool.can_fork():
-        sources = dict(files)
-        paths = [path for path, _source in files]
-        groups = [[(path, sources[path]) for path in group] for group in pool.components(paths, selection.imports, selection.sdk_group)]
-        outcomes = pool.analyse_groups(groups, registry, jobs) if len(groups) > 1 else [pool.analyse_unit(files, registry)]
+def _analyse_python(
+    files: list[tuple[str, str]],
+    groups: list[list[str]],
+    source_files: SourceFiles,
+    registry: Registry | None,
+    jobs: int,
+    cache: Cache | None,
+    result: ScanResult,
+) -> list[str]:
+    """Analyse each group of Python files as one project, in parallel when it pays; return the files that did not parse."""
+    sources = dict(files)
+    outcomes: dict[int, pool.UnitOutcome] = {}
+    keys: dict[int, str] = {}
+    if cache is not None:
+        for index, group in enumerate(groups):
+            keys[index] = cache.entry_key("facts", source_files.identity(group))
+            cached = _decode_outcome(cache.load(keys[index]))
+            if cached is not None:
+                outcomes[index] = cached
+    missing = [index for index in range(len(groups)) if index not in outcomes]
+    units = [[(path, sources[path]) for path in groups[index]] for index in missing]
+    if jobs > 1 and len(units) > 1 and sum(map(len, units)) >= pool.MIN_FILES and pool.can_fork():
+        analysed = pool.analyse_groups(units, registry, jobs)
     else:
-        outcomes = [pool.analyse_unit(files, registry)]
+        analysed = [pool.analyse_unit(unit, registry) for unit in units]
+    for index, outcome in zip(missing, analysed):
+        outcomes[index] = outcome
+        if cache is not None:
+            cache.store(keys[index], _encode_outcome(outcome))
+
     facts: dict[str, FileFacts] = {}
     unparsed: list[str] = []
-    for outcome in outcomes:
+    for index in range(len(groups)):
+        outcome = outcomes[index]
         facts.update(outcome.facts)
         result.problems += outcome.problems
         unparsed += outcome.unparsed
@@ -117,6 +158,82 @@ def _analyse_python(files: list[tuple[str, str]], selection: Selection, registry
         if path in facts:
             result.add(facts[path])
     return unparsed
+
+
+def _encode_outcome(outcome: pool.UnitOutcome) -> dict:
+    return {
+        "facts": {path: encode_facts(facts) for path, facts in outcome.facts.items()},
+        "problems": [encode_problem(problem) for problem in outcome.problems],
+        "unparsed": outcome.unparsed,
+    }
+
+
+def _decode_outcome(data: object) -> pool.UnitOutcome | None:
+    """Rebuild a cached outcome; a corrupt entry gives None, so the group is analysed again."""
+    if not isinstance(data, dict):
+        return None
+    try:
+        facts = data["facts"]
+        if not isinstance(facts, dict) or not isinstance(data["unparsed"], list):
+            return None
+        return pool.UnitOutcome(
+            {str(path): decode_facts(item) for path, item in facts.items()},
+            [decode_problem(item) for item in data["problems"]],
+            [str(path) for path in data["unparsed"]],
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _cached_selection(files: SourceFiles, registry: Registry | None, cache: Cache | None) -> Selection:
+    """Return the pre-filter's selection, from the cache when no file changed since it was stored."""
+    key = cache.entry_key("selection", files.identity(files.paths)) if cache is not None else None
+    if cache is not None and key is not None:
+        selection = _decode_selection(cache.load(key))
+        if selection is not None:
+            return selection
+    selection = _select(files.items(), registry)
+    if cache is not None and key is not None:
+        cache.store(key, _encode_selection(selection))
+    return selection
+
+
+def _encode_selection(selection: Selection) -> dict:
+    return {
+        "kept": sorted(selection.kept),
+        "standalone": sorted(selection.standalone),
+        "text_candidates": sorted(selection.text_candidates),
+        "refresh_candidates": selection.refresh_candidates,
+        "seeds": selection.seeds,
+        "imports": {path: sorted(targets) for path, targets in selection.imports.items()},
+        "sdk_group": sorted(selection.sdk_group),
+    }
+
+
+def _decode_selection(data: object) -> Selection | None:
+    if not isinstance(data, dict):
+        return None
+    try:
+        imports = data["imports"]
+        if not isinstance(imports, dict):
+            return None
+        return Selection(
+            kept=set(_strings(data["kept"])),
+            standalone=set(_strings(data["standalone"])),
+            text_candidates=set(_strings(data["text_candidates"])),
+            refresh_candidates=list(_strings(data["refresh_candidates"])),
+            seeds=int(data["seeds"]),
+            imports={str(path): set(_strings(targets)) for path, targets in imports.items()},
+            sdk_group=set(_strings(data["sdk_group"])),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _strings(data: object) -> list[str]:
+    if not isinstance(data, list) or not all(isinstance(item, str) for item in data):
+        raise ValueError("expected a list of strings")
+    return data
 
 
 def _select(files: list[tuple[str, bytes]], registry: Registry | None) -> Selection:
@@ -149,31 +266,17 @@ def _analyse_text(text_files: list[tuple[str, str]], registry: Registry | None, 
             result.sites += scan_text(path, source, constants)
 
 
-def _analyse_alone(path: str, source: str, registry: Registry | None, result: ScanResult, text_files: list[tuple[str, str]]) -> None:
-    """Analyse a file that reaches nothing of Twitch through imports, for what it holds by itself: secrets, refresh token reads.
+def _analyse_javascript_alone(path: str, source: str, result: ScanResult) -> None:
+    """Analyse a JavaScript file that reaches nothing of Twitch through imports, for its secrets and refresh token reads."""
+    from twitchpolicy.jsscan import JavaScriptProject, scan_javascript
 
-    A Python file that does not parse, or a file in another language, goes to ``text_files``.
-    """
-    if path.endswith(JAVASCRIPT_SUFFIXES):
-        from twitchpolicy.jsscan import JavaScriptProject, scan_javascript
-
-        result.add(scan_javascript(path, source, JavaScriptProject([(path, source)])))
-        return
-    module = parse_python(path, source, result.problems) if path.endswith(PYTHON_SUFFIXES) else None
-    if module is None:
-        text_files.append((path, source))
-        return
-    from twitchpolicy.pycalls import scan_python
-
-    for facts in scan_python([module], registry).values():
-        result.add(facts)
+    result.add(scan_javascript(path, source, JavaScriptProject([(path, source)])))
 
 
-def _reads_refresh_token(files: list[tuple[str, bytes]], candidates: list[str]) -> bool:
+def _reads_refresh_token(files: SourceFiles, candidates: list[str]) -> bool:
     """Tell whether a file the pre-filter left out reads a refresh token, which a full scan would count for TP406."""
-    data = dict(files)
     for path in candidates:
-        source = data[path].decode("utf-8-sig", errors="replace")
+        source = files.data(path).decode("utf-8-sig", errors="replace")
         if path.endswith(JAVASCRIPT_SUFFIXES):
             from twitchpolicy.jsscan import JavaScriptProject, scan_javascript
 
