@@ -119,6 +119,7 @@ class Cache:
         return self._read(name)
 
     def store(self, name: str, data: Any) -> None:
+        # TODO: entries made under an older key are never deleted; removing the folder reclaims the space.
         self._write(name, data)
 
     # ------------------------------------------------------------ files

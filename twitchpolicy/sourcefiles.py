@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from twitchpolicy.cache import Cache, digest
 from twitchpolicy.sites import FileProblem
@@ -27,8 +28,7 @@ class SourceFiles:
                     self.digests[path] = known
                     self.paths.append(path)
                     return
-            with open(path, "rb") as file:
-                data = file.read()
+            data = Path(path).read_bytes()
         except OSError as error:
             problems.append(FileProblem(path, 1, 1, f"cannot read file: {error.strerror or error}", "read"))
             return
@@ -42,8 +42,7 @@ class SourceFiles:
         found = self._data.get(path)
         if found is None:
             try:
-                with open(path, "rb") as file:
-                    found = file.read()
+                found = Path(path).read_bytes()
             except OSError:
                 # NOTE: a file that became unreadable since discovery is scanned as empty.
                 found = b""
