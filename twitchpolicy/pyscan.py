@@ -445,15 +445,17 @@ class PythonModule:
         prefix = self.source_lines[index].encode("utf-8")[: node.col_offset]
         return len(prefix.decode("utf-8", errors="replace")) + 1
 
-    def _children(self, node: ast.AST, scope: Scope) -> Iterator[tuple[ast.AST, Scope]]:
+    def _children(self, node: ast.AST, scope: Scope) -> list[tuple[ast.AST, Scope]]:
+        """Return the child nodes with their scope, last child first, ready to push on a depth-first stack."""
         if isinstance(node, ast.ClassDef):
             child_scope = Scope(node.name)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             child_scope = Scope(scope.class_name, self.locals_of(node), node)
         else:
             child_scope = scope
-        for child in reversed(child_nodes(node)):
-            yield child, child_scope
+        children = child_nodes(node)
+        children.reverse()
+        return [(child, child_scope) for child in children]
 
     def _walk(self) -> Iterator[tuple[ast.AST, Scope]]:
         """Yield every node with its scope, depth first; the walk is made once and kept, as several scanners repeat it."""
