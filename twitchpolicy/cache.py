@@ -3,9 +3,9 @@
 Every entry is keyed by a BLAKE2b digest of what produced it: the tool version,
 the registry (bundled and ``--policy`` files), the configuration, and the bytes
 of the files involved. A file whose size and modification time (``st_mtime_ns``)
-are unchanged is taken as unchanged without reading it, as ruff and mypy do, so
-an edit that keeps both (rare, but possible on coarse-clock file systems) is missed
-until the file changes again.
+are unchanged is taken as unchanged without reading it, as mypy's incremental
+cache does. An edit that keeps both is therefore missed until the file changes
+again, which is rare but possible on file systems with a coarse clock.
 
 Entries are JSON, never pickle: the cache sits in the scanned tree, which may
 commit a crafted one, and reading it must not run code. An entry that is corrupt,

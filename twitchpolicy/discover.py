@@ -36,7 +36,7 @@ class ScanPathError(Exception):
 
 @dataclass
 class Skipped:
-    """What discovery left out: folders by default exclude or virtual environment marker, and paths by exclude glob."""
+    """Counts of what discovery left out: folders by default exclude or virtual environment marker, and paths by exclude glob."""
 
     default_dirs: list[str] = field(default_factory=list)
     venv_dirs: list[str] = field(default_factory=list)

@@ -34,7 +34,7 @@ _registry: Registry | None = None
 
 @dataclass
 class UnitOutcome:
-    """What analysing one group of Python files found, and the files that did not parse."""
+    """Facts found by analysing one group of Python files, and the files that did not parse."""
 
     facts: dict[str, FileFacts] = field(default_factory=dict)
     problems: list[FileProblem] = field(default_factory=list)

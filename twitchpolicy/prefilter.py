@@ -7,8 +7,9 @@ package such as ``twurple``, case-insensitive). Then, to a fixed point:
 - and, from every kept file, the files it imports (a settings module with the
   base URL, a constants module with the scopes or the client secret), transitively.
 
-A file that holds a literal shaped like a Twitch client secret or access token
-(TP405 needs no Twitch name) is parsed too, alone unless the steps above keep it.
+A file that contains a literal shaped like a Twitch client secret or access
+token is parsed too, because TP405 needs no Twitch name. It is analysed alone
+unless the steps above keep it.
 
 Imports are read with regular expressions that find every import the parser
 would, and some more; a few more files parsed cost time, never findings.
@@ -38,7 +39,7 @@ _PY_RELATIVE = re.compile(rb"\bfrom[ \t]*\.")
 _DOTTED = re.compile(r"[^\W\d]\w*(?:\.[^\W\d]\w*)*")
 _JS_SPECIFIER = re.compile(r"""['"`](\.{1,2}(?:/[^'"`\n]*)?)['"`]""")
 _JS_RELATIVE = re.compile(rb"""['"`]\.{1,2}[/'"`]""")
-# What a file that is not kept must contain to set the project-wide "refresh token read" flag (TP406).
+# Bytes without which a file that is not kept cannot set the project-wide "refresh token read" flag (TP406).
 PYTHON_REFRESH_HINTS = (b"refresh", b"dump")
 JAVASCRIPT_REFRESH_HINTS = (b"refresh_token", b"RefreshingAuthProvider")
 
@@ -50,8 +51,8 @@ class Selection:
     ``kept`` files are parsed and analysed together. ``standalone`` files hold a
     secret-shaped literal but reach nothing of Twitch through imports, so each is
     analysed alone, for TP405. ``text_candidates`` are Python files that use a text
-    constant of another file, which matters when they fail to parse and are read as
-    text; those that parse are analysed alone. ``refresh_candidates`` may read a refresh token, and are parsed
+    constant of another file. That matters only when they fail to parse and are read
+    as text, so those that parse are analysed alone. ``refresh_candidates`` may read a refresh token, and are parsed
     only when the kept files request a user access token and none of them reads one.
     """
 
@@ -108,7 +109,12 @@ def select_files(
     for path, data in files:
         if path in selection.kept or path in selection.standalone or path in selection.text_candidates:
             continue
-        hints = PYTHON_REFRESH_HINTS if path.endswith(PYTHON_SUFFIXES) else JAVASCRIPT_REFRESH_HINTS if path.endswith(JAVASCRIPT_SUFFIXES) else ()
+        if path.endswith(PYTHON_SUFFIXES):
+            hints = PYTHON_REFRESH_HINTS
+        elif path.endswith(JAVASCRIPT_SUFFIXES):
+            hints = JAVASCRIPT_REFRESH_HINTS
+        else:
+            continue
         if any(hint in data for hint in hints):
             selection.refresh_candidates.append(path)
     return selection

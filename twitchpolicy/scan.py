@@ -31,7 +31,7 @@ HTML_SUFFIXES = (".html", ".htm")
 
 @dataclass
 class ScanResult:
-    """What the scanners found. ``files_parsed`` counts the files the pre-filter let through."""
+    """Facts the scanners found. ``files_parsed`` counts the files the pre-filter let through."""
 
     sites: list[CallSite] = field(default_factory=list)
     problems: list[FileProblem] = field(default_factory=list)
@@ -67,8 +67,8 @@ def scan_paths(
     selects are parsed, and each import-connected group of Python files is analysed
     on its own: in ``jobs`` processes when there are enough files
     (:mod:`twitchpolicy.pool`), and with earlier results from ``cache`` when given.
-    The result is the same as without the pre-filter, where the whole project is
-    analysed at once in this process and no cache is used; the tests check both ways.
+    Without the pre-filter, the whole project is analysed at once in this process
+    and no cache is used. The tests check that both ways give the same result.
     """
     result = ScanResult()
     cache = cache if prefilter else None
