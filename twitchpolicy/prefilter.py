@@ -29,6 +29,7 @@ from twitchpolicy.jsresolve import SUFFIXES as JAVASCRIPT_SUFFIXES
 from twitchpolicy.jsresolve import normalized, resolve_specifier
 from twitchpolicy.pyscan import ModuleIndex, module_name, resolve_import
 
+# NOTE: a URL assembled from literals that split both words ("api.twi" + "tch.tv/he" + "lix") is missed.
 KEYWORDS = (b"twitch", b"helix", b"twurple")
 # The shape pycalls._looks_secret accepts: 30 lower-case letters and digits, whole.
 # NOTE: a secret written with string escapes or as implicitly joined literals does not match and is not found.
