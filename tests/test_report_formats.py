@@ -312,3 +312,10 @@ def test_formats_keep_order(project: Project, cli, output_format: str) -> None:
         places = [(case.get("classname"), int(case.get("line")), case.get("name").split()[0]) for case in cases]
     assert len(expected) == 6
     assert places == expected
+
+
+def test_cli_format_choices_match_renderers() -> None:
+    from twitchpolicy import cli
+    from twitchpolicy.formats import RENDERERS
+
+    assert cli.FORMATS == tuple(RENDERERS)

@@ -9,23 +9,23 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 import click
 
 from twitchpolicy import __version__
-from twitchpolicy.policyfile import PolicyError
-from twitchpolicy.describe import endpoint_summary, eventsub_summary, format_endpoint, format_kraken, format_oauth, format_unverified
-from twitchpolicy.registry import Endpoint, KrakenEndpoint, OAuthEndpoint, Registry, UnverifiedEndpoint, load_registry
-from twitchpolicy.baseline import BaselineError, apply_baseline, read_baseline, write_baseline
-from twitchpolicy.checker import run_checks
-from twitchpolicy.config import Config, ConfigError, find_config, load_config, valid_selector
-from twitchpolicy.fingerprint import fingerprints as fingerprint_findings
-from twitchpolicy.formats import FORMATS, RENDERERS, STATISTICS_RENDERERS, Report
-from twitchpolicy.output import OutputError, color_enabled, write_output_file
-from twitchpolicy.privilege import authorize_url as build_authorize_url
-from twitchpolicy.privilege import minimal_scopes
-from twitchpolicy.rules import RULES, rule_for
-from twitchpolicy.scan import ScanPathError, scan_paths
 
+if TYPE_CHECKING:
+    from twitchpolicy.cache import Cache
+    from twitchpolicy.config import Config
+    from twitchpolicy.registry import Endpoint, Registry
+    from twitchpolicy.scan import ScanResult
+
+# The commands import the registry, scanners and rules when they run, so that
+# "twitchpolicy --version" and "--help" start without loading them.
+
+# The keys of twitchpolicy.formats.RENDERERS, written out so that --help need not import the renderers.
+FORMATS = ("text", "json", "json-lines", "sarif", "github", "gitlab", "junit")
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -49,6 +49,9 @@ def _fail(message: str) -> None:
 
 
 def _registry(policy_files: Sequence[str]) -> Registry:
+    from twitchpolicy.policyfile import PolicyError
+    from twitchpolicy.registry import load_registry
+
     try:
         return load_registry(policy_files)
     except PolicyError as error:
@@ -95,7 +98,16 @@ def main() -> None:
 @click.option("--select", "select", multiple=True, metavar="CODE", help="Report only these rules: a code, a code prefix such as TP3, a rule name, or ALL. Repeatable; replaces the configuration's select.")
 @click.option("--ignore", "ignore", multiple=True, metavar="CODE", help="Do not report these rules (code, prefix or name). Repeatable; adds to the configuration's ignore.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE", help="Configuration file (pyproject.toml or twitchpolicy.toml). Default: the nearest one above the first PATH.")
-@click.option("--verbose", "-v", is_flag=True, help="Also list the Helix calls whose token kind is unknown.")
+@click.option("--verbose", "-v", is_flag=True, help="Also list the Helix calls whose token kind is unknown, and print to stderr what the scan skipped.")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Number of processes that analyse Python files. Default: the number of CPUs; 1 analyses in this process only.",
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the .twitchpolicy_cache folder of earlier results.")
 @policy_option
 def check(
     paths: tuple[str, ...],
@@ -111,6 +123,8 @@ def check(
     ignore: tuple[str, ...],
     config_file: str | None,
     verbose: bool,
+    jobs: int | None,
+    no_cache: bool,
     policy_files: tuple[str, ...],
 ) -> None:
     """Scan PATHS for Twitch API calls and report misuse.
@@ -118,6 +132,14 @@ def check(
     Exit status: 0 when clean, 1 with findings, 2 on a usage or configuration error.
     The scanned code is parsed, never imported or run.
     """
+    from twitchpolicy.baseline import BaselineError, apply_baseline, write_baseline
+    from twitchpolicy.checker import run_checks
+    from twitchpolicy.config import valid_selector
+    from twitchpolicy.fingerprint import fingerprints as fingerprint_findings
+    from twitchpolicy.formats import RENDERERS, STATISTICS_RENDERERS, Report
+    from twitchpolicy.output import color_enabled
+    from twitchpolicy.scan import ScanPathError, scan_paths
+
     if statistics and output_format not in STATISTICS_RENDERERS:
         _fail(f"--statistics works with --format text or json, not {output_format}")
     if baseline_file is not None and write_baseline_file is not None:
@@ -136,9 +158,12 @@ def check(
     config = replace(config, ignore=config.ignore + ignore)
     registry = _registry(config.policy + policy_files)
     try:
-        result = scan_paths(paths, _config_excludes(config) + exclude, registry)
+        cache = None if no_cache else _open_cache(config, paths, config.policy + policy_files)
+        result = scan_paths(paths, _config_excludes(config) + exclude, registry, jobs=jobs or os.cpu_count() or 1, cache=cache)
     except ScanPathError as error:
         _fail(str(error))
+    if verbose:
+        _print_scan_summary(result)
     outcome = run_checks(registry, result, config)
     findings = outcome.findings
     fingerprints = fingerprint_findings(findings, result.sources)
@@ -176,6 +201,8 @@ def check(
 
 
 def _read_baseline(path: str) -> frozenset[str]:
+    from twitchpolicy.baseline import BaselineError, read_baseline
+
     try:
         return read_baseline(path)
     except BaselineError as error:
@@ -189,10 +216,34 @@ def _deliver(text: str, output_file: str | None, color: bool) -> None:
         # click.echo strips ANSI codes from output that is not a terminal unless color=True.
         click.echo(text, nl=False, color=True if color else None)
         return
+    from twitchpolicy.output import OutputError, write_output_file
+
     try:
         write_output_file(output_file, text)
     except OutputError as error:
         _fail(str(error))
+
+
+def _open_cache(config: Config, paths: Sequence[str], policy_files: Sequence[str]) -> Cache | None:
+    """Open the cache next to the configuration file, else at the project root above the first path."""
+    from twitchpolicy.cache import CACHE_DIR, Cache, project_root, run_key
+
+    if not paths or not Path(paths[0]).exists():
+        return None
+    root = config.path.parent if config.path is not None else project_root(paths[0])
+    return Cache(root / CACHE_DIR, run_key(policy_files, config))
+
+
+def _print_scan_summary(result: ScanResult) -> None:
+    """Print to stderr what discovery skipped and how many files the pre-filter let through to the parsers."""
+    skipped = result.skipped.summary()
+    if skipped is not None:
+        click.echo(f"twitchpolicy: {skipped}", err=True)
+    click.echo(
+        f"twitchpolicy: parsed {result.files_parsed} of {result.files_scanned} files; "
+        "the pre-filter left out the files that neither name Twitch nor share imports with one that does",
+        err=True,
+    )
 
 
 def _config_excludes(config: Config) -> tuple[str, ...]:
@@ -205,6 +256,8 @@ def _config_excludes(config: Config) -> tuple[str, ...]:
 
 
 def _config(config_file: str | None, paths: Sequence[str]) -> Config:
+    from twitchpolicy.config import Config, ConfigError, find_config, load_config
+
     try:
         if config_file is not None:
             return load_config(Path(config_file))
@@ -237,6 +290,10 @@ def scopes(
     policy_files: tuple[str, ...],
 ) -> None:
     """Print the minimal scope set that the Helix calls in PATHS need, with the endpoints that need each scope."""
+    from twitchpolicy.privilege import authorize_url as build_authorize_url
+    from twitchpolicy.privilege import minimal_scopes
+    from twitchpolicy.scan import ScanPathError, scan_paths
+
     config = _config(config_file, paths)
     registry = _registry(config.policy + policy_files)
     try:
@@ -264,6 +321,8 @@ def scopes(
 @click.argument("code")
 def explain(code: str) -> None:
     """Print what rule CODE (a code such as TP201, or a name) reports and why, with a bad and a good example."""
+    from twitchpolicy.rules import rule_for
+
     rule = rule_for(code)
     if rule is None:
         _fail(f"unknown rule {code!r}; run 'twitchpolicy rules' to list them")
@@ -306,6 +365,8 @@ def _matches_search(endpoint: Endpoint, text: str) -> bool:
 @click.pass_context
 def endpoints(ctx: click.Context, token: str | None, scope: str | None, status: str | None, search_text: str | None, output_format: str, policy_files: tuple[str, ...]) -> None:
     """List Helix endpoints from the registry, filtered by token kind, scope, status or text."""
+    from twitchpolicy.describe import endpoint_summary
+
     ctx.ensure_object(dict)
     ctx.obj["policy_files"] = policy_files
     if ctx.invoked_subcommand is not None:
@@ -353,6 +414,9 @@ def _cell(value: object) -> str:
 @click.pass_context
 def endpoints_show(ctx: click.Context, target: str) -> None:
     """Print everything the registry has on one endpoint: TARGET is an id or "METHOD URL"."""
+    from twitchpolicy.describe import format_endpoint, format_kraken, format_oauth, format_unverified
+    from twitchpolicy.registry import KrakenEndpoint, OAuthEndpoint, UnverifiedEndpoint
+
     registry = _registry(ctx.obj["policy_files"])
     entry = registry.endpoint(target.strip().lower()) or registry.unverified_endpoint(target.strip().lower())
     if entry is None:
@@ -384,6 +448,8 @@ def eventsub(scope: str | None, output_format: str, policy_files: tuple[str, ...
     APP_GRANTS are the further scopes needed when an app access token creates the
     subscription (webhook and conduit transports). An empty TRANSPORTS cell means any.
     """
+    from twitchpolicy.describe import eventsub_summary
+
     registry = _registry(policy_files)
     if scope is not None and scope not in registry.scopes:
         _fail(f"invalid value for --scope: unknown scope {scope!r}; see the scopes in policy/scopes.yaml")
@@ -411,6 +477,9 @@ def policy_validate(files: tuple[str, ...]) -> None:
 
     Prints one line per problem, FILE:LINE: field.path: message, and exits with 2 if there is any.
     """
+    from twitchpolicy.policyfile import PolicyError
+    from twitchpolicy.registry import load_registry
+
     try:
         load_registry(files, validate_bundled=True)
     except PolicyError as error:
@@ -424,6 +493,8 @@ def policy_validate(files: tuple[str, ...]) -> None:
 @main.command("rules")
 def list_rules() -> None:
     """List the rules of 'twitchpolicy check' with their codes, names and default severity."""
+    from twitchpolicy.rules import RULES
+
     for rule in RULES:
         click.echo(f"{rule.code}  {rule.name:<30} {rule.severity:<8} {rule.summary}")
 

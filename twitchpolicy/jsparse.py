@@ -20,12 +20,8 @@ import tree_sitter_javascript
 import tree_sitter_typescript
 from tree_sitter import Language, Node, Parser
 
-JAVASCRIPT_SUFFIXES = (".js", ".mjs", ".cjs", ".jsx")
-TYPESCRIPT_SUFFIXES = (".ts", ".mts", ".cts")
-TSX_SUFFIXES = (".tsx",)
-SUFFIXES = JAVASCRIPT_SUFFIXES + TYPESCRIPT_SUFFIXES + TSX_SUFFIXES
-# The order in which an import without a suffix is tried, as TypeScript and bundlers resolve it.
-RESOLVE_SUFFIXES = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
+from twitchpolicy.jsresolve import SUFFIXES as SUFFIXES
+from twitchpolicy.jsresolve import TSX_SUFFIXES, TYPESCRIPT_SUFFIXES, resolve_specifier
 
 FUNCTION_TYPES = frozenset(
     {"function_declaration", "generator_function_declaration", "function_expression", "function",
@@ -451,17 +447,4 @@ class JsProject:
         ``config/index.*``. A ``.js`` suffix may name a ``.ts`` file, as TypeScript's
         ESM output expects. Package imports (``axios``, ``@scope/pkg``) return None.
         """
-        if not specifier or not specifier.startswith("."):
-            return None
-        base = posixpath.normpath(posixpath.join(posixpath.dirname(importer.path.replace("\\", "/")), specifier))
-        stem, suffix = posixpath.splitext(base)
-        candidates = [base] if suffix in SUFFIXES else []
-        if suffix in (".js", ".mjs", ".cjs", ".jsx"):
-            candidates += [stem + other for other in RESOLVE_SUFFIXES]
-        candidates += [base + other for other in RESOLVE_SUFFIXES]
-        candidates += [base + "/index" + other for other in RESOLVE_SUFFIXES]
-        for candidate in candidates:
-            found = self._by_normalized.get(candidate)
-            if found is not None:
-                return found
-        return None
+        return resolve_specifier(importer.path, specifier, self._by_normalized)

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote_plus, urlsplit
 
+from twitchpolicy.pyast import walk
 from twitchpolicy.pyflow import DEVICE_GRANT, Flow, Token, bind_arguments
 from twitchpolicy.pysdk import scan_sdk_calls
 from twitchpolicy.pyscan import PythonModule, Scope, _call_name, _http_call, _is_parameter, _urljoin, link_imports
@@ -172,7 +173,7 @@ class _Callers:
 def _passes_parameters(call: ast.Call, function: ast.AST) -> bool:
     """Tell whether a call's arguments use parameters of the function it sits in."""
     arguments = list(call.args) + [keyword.value for keyword in call.keywords]
-    names = {node.id for argument in arguments for node in ast.walk(argument) if isinstance(node, ast.Name)}
+    names = {node.id for argument in arguments for node in walk(argument) if isinstance(node, ast.Name)}
     return any(_is_parameter(function, name) for name in names)
 
 
@@ -423,7 +424,7 @@ def _scope_requests(sites: list[CallSite]) -> list[ScopeRequest]:
 def find_secrets(module: PythonModule) -> list[Secret]:
     """Find client secrets and access tokens written as literals: assigned to a secret-like name, or in a header."""
     found = []
-    for node in ast.walk(module.tree):
+    for node in module.nodes():
         pairs: list[tuple[str, ast.expr]] = []
         if isinstance(node, (ast.Assign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -483,7 +484,7 @@ def _looks_secret(text: str) -> bool:
 
 def reads_refresh_token(module: PythonModule) -> bool:
     """Tell whether the module reads a refresh token from a response, an SDK result or an attribute."""
-    for node in ast.walk(module.tree):
+    for node in module.nodes():
         if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load) and isinstance(node.slice, ast.Constant):
             if node.slice.value == "refresh_token":
                 return True

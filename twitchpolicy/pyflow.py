@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from twitchpolicy.pyast import child_nodes, walk
 from twitchpolicy.pyscan import HTTP_FACTORIES, HTTP_MODULES, PythonModule, Scope, _call_name, _is_parameter
 from twitchpolicy.sites import APP, USER, Fields
 from twitchpolicy.urls import UNKNOWN
@@ -84,6 +85,9 @@ class Flow:
         self._steps = 0
         self._field_steps = 0
         self._item_stores: dict[int, dict[tuple[str, str], list[tuple[ast.expr, ast.AST | None]]]] = {}
+        self._adds_headers: dict[int, bool] = {}
+        # Assignments and .update() calls of a module or function, each with its function, for header mutations.
+        self._mutation_nodes: dict[int, list[tuple[ast.AST | None, ast.AST]]] = {}
 
     # ------------------------------------------------------------ indexes
 
@@ -106,9 +110,11 @@ class Flow:
             for node in _walk_own(module.tree):
                 for name, value in _bound_names(node):
                     found.setdefault(name, []).append(value)
-            for node in ast.walk(module.tree):
+            for node in walk(module.tree) if module.has_global else ():
                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                     declared = {name for child in _walk_own(node) if isinstance(child, ast.Global) for name in child.names}
+                    if not declared:
+                        continue
                     for name, values in self.assignments_in(node).items():
                         if name in declared:
                             found.setdefault(name, []).extend(values)
@@ -128,7 +134,7 @@ class Flow:
                 for method in class_node.body:
                     if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
                         continue
-                    for node in ast.walk(method):
+                    for node in walk(method):
                         for target, value in _assigned_pairs(node):
                             if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self":
                                 found.setdefault(target.attr, []).append((value, method))
@@ -493,7 +499,7 @@ class Flow:
         if region is None:
             region = module.tree
         builder = _FieldsBuilder.of(result)
-        for mutation, value, method in _mutations(region, target):
+        for mutation, value, method in _mutations(self._mutation_candidates(region), target):
             mutation_scope = self.function_scope(module, method, scope.class_name) if method is not None else scope
             if mutation == "update":
                 builder.merge(self.fields(module, value, mutation_scope, depth + 1))
@@ -505,7 +511,10 @@ class Flow:
         """Return the HTTP client a method call is made on, with its default headers; None when unknown."""
         if _call_name(call.func) == "Request":
             # urllib.request.Request(url, headers=...) contains every header unless the code calls add_header later.
-            added = any(isinstance(node, ast.Attribute) and node.attr == "add_header" for node in ast.walk(module.tree))
+            added = self._adds_headers.get(id(module))
+            if added is None:
+                added = any(isinstance(node, ast.Attribute) and node.attr == "add_header" for node in module.nodes())
+                self._adds_headers[id(module)] = added
             return Client(Fields(complete=not added))
         if not isinstance(call.func, ast.Attribute):
             return Client(Fields()) if isinstance(call.func, ast.Name) and call.func.id in module.http_imports else None
@@ -539,13 +548,27 @@ class Flow:
     def _add_header_mutations(self, module: PythonModule, receiver: ast.expr, scope: Scope, builder: _FieldsBuilder) -> None:
         """Apply ``session.headers.update({...})`` and ``session.headers["X"] = v`` anywhere in the module."""
         target = ast.dump(ast.Attribute(value=receiver, attr="headers", ctx=ast.Load()))
-        for mutation, value, method in _mutations(module.tree, target):
+        for mutation, value, method in _mutations(self._mutation_candidates(module.tree), target):
             class_name = _class_of(module, method)
             mutation_scope = self.function_scope(module, method, class_name) if method is not None else Scope()
             if mutation == "update":
                 builder.merge(self.fields(module, value, mutation_scope))
             else:
                 builder.add(mutation, self._field_value(module, value, mutation_scope, 0), (module, value, mutation_scope))
+
+
+    def _mutation_candidates(self, region: ast.AST) -> list[tuple[ast.AST | None, ast.AST]]:
+        """Return the assignments and ``.update()`` calls in ``region``, with their function, walked once per region."""
+        key = id(region)
+        found = self._mutation_nodes.get(key)
+        if found is None:
+            found = [
+                (function, node)
+                for function, node in _nodes_with_function(region)
+                if isinstance(node, ast.Assign) or (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "update")
+            ]
+            self._mutation_nodes[key] = found
+        return found
 
 
 class _FieldsBuilder:
@@ -629,13 +652,13 @@ def _class_of(module: PythonModule, method: ast.AST | None) -> str | None:
 
 def _walk_own(root: ast.AST) -> Iterator[ast.AST]:
     """Walk ``root`` without entering nested function or class bodies."""
-    stack = list(ast.iter_child_nodes(root))
+    stack = list(child_nodes(root))
     while stack:
         node = stack.pop()
         yield node
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
             continue
-        stack.extend(ast.iter_child_nodes(node))
+        stack.extend(child_nodes(node))
 
 
 def _assigned_pairs(node: ast.AST) -> list[tuple[ast.expr, ast.expr]]:
@@ -665,9 +688,12 @@ def _bound_names(node: ast.AST) -> Iterator[tuple[str, ast.expr]]:
                     yield element.id, ast.copy_location(ast.Subscript(value=value, slice=ast.Constant(index), ctx=ast.Load()), value)
 
 
-def _mutations(region: ast.AST, target: str) -> Iterator[tuple[str, ast.expr, ast.AST | None]]:
-    """Yield ``(key, value, method)`` for ``target[key] = value`` and ``("update", dict, method)`` for ``target.update(dict)``."""
-    for method, node in _nodes_with_function(region):
+def _mutations(nodes: list[tuple[ast.AST | None, ast.AST]], target: str) -> Iterator[tuple[str, ast.expr, ast.AST | None]]:
+    """Yield ``(key, value, method)`` for ``target[key] = value`` and ``("update", dict, method)`` for ``target.update(dict)``.
+
+    ``nodes`` are the candidate nodes of a region, each with its function, from ``Flow._mutation_candidates``.
+    """
+    for method, node in nodes:
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
             subscript = node.targets[0]
             if isinstance(subscript, ast.Subscript) and ast.dump(subscript.value) == target and isinstance(subscript.slice, ast.Constant):
@@ -684,12 +710,12 @@ def _mutations(region: ast.AST, target: str) -> Iterator[tuple[str, ast.expr, as
 
 def _nodes_with_function(region: ast.AST) -> Iterator[tuple[ast.AST | None, ast.AST]]:
     current = region if isinstance(region, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
-    stack: list[tuple[ast.AST | None, ast.AST]] = [(current, child) for child in ast.iter_child_nodes(region)]
+    stack: list[tuple[ast.AST | None, ast.AST]] = [(current, child) for child in child_nodes(region)]
     while stack:
         function, node = stack.pop()
         yield function, node
         inner = node if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) else function
-        stack.extend((inner, child) for child in ast.iter_child_nodes(node))
+        stack.extend((inner, child) for child in child_nodes(node))
 
 
 def _environment_name(node: ast.expr) -> str | None:

@@ -11,8 +11,10 @@ import ast
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote_plus
 
+from twitchpolicy.pyast import child_nodes, walk
 from twitchpolicy.sites import CallSite
 from twitchpolicy.urls import UNKNOWN, parse_twitch_url
 
@@ -99,12 +101,15 @@ class PythonModule:
         self.functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
         self.function_links: dict[str, PythonModule] = {}
         self.name_links: dict[str, PythonModule] = {}
+        self._walked: list[tuple[ast.AST, Scope]] | None = None
+        # A module without the keyword has no global statement, which spares a walk per function.
+        self.has_global = not source or "global" in source
         self._collect()
 
     # -------------------------------------------------------- collection
 
     def _collect(self) -> None:
-        for node in ast.walk(self.tree):
+        for node in self.nodes():
             if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
                 # Docstrings and bare string statements document code; they call nothing.
                 self.string_statements.add(id(node.value))
@@ -167,29 +172,7 @@ class PythonModule:
 
     def resolve_module(self, module: tuple[str, ...], level: int, index: dict[tuple[str, ...], PythonModule]) -> PythonModule | None:
         """Find the scanned module that an import names, relative imports included."""
-        if level:
-            package = self.name if Path(self.path).name == "__init__.py" else self.name[:-1]
-            if level > 1:
-                package = package[: len(package) - (level - 1)]
-            target = package + module
-        else:
-            target = module
-        if not target:
-            return None
-        found = index.get(target)
-        if found is not None:
-            return found
-        # The scan root may sit above or inside the package root, so match the longest common suffix.
-        # Of several matches (two folders with an auth.py), the one nearest this module wins.
-        # Only modules whose last name part matches are compared, which keeps large trees fast.
-        matches = []
-        for name, candidate in index.by_last.get(target[-1], ()) if isinstance(index, ModuleIndex) else index.items():
-            shorter = min(len(name), len(target))
-            if shorter and name[-shorter:] == target[-shorter:]:
-                matches.append((_common_prefix(name, self.name), shorter, candidate))
-        if not matches:
-            return None
-        return max(matches, key=lambda match: (match[0], match[1]))[2]
+        return resolve_import(self.path, self.name, module, level, index)
 
     def locals_of(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, ast.expr]:
         key = id(function)
@@ -462,22 +445,63 @@ class PythonModule:
         prefix = self.source_lines[index].encode("utf-8")[: node.col_offset]
         return len(prefix.decode("utf-8", errors="replace")) + 1
 
-    def _children(self, node: ast.AST, scope: Scope) -> Iterator[tuple[ast.AST, Scope]]:
+    def _children(self, node: ast.AST, scope: Scope) -> list[tuple[ast.AST, Scope]]:
+        """Return the child nodes with their scope, last child first, ready to push on a depth-first stack."""
         if isinstance(node, ast.ClassDef):
             child_scope = Scope(node.name)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             child_scope = Scope(scope.class_name, self.locals_of(node), node)
         else:
             child_scope = scope
-        for child in reversed(list(ast.iter_child_nodes(node))):
-            yield child, child_scope
+        children = child_nodes(node)
+        children.reverse()
+        return [(child, child_scope) for child in children]
 
     def _walk(self) -> Iterator[tuple[ast.AST, Scope]]:
-        stack: list[tuple[ast.AST, Scope]] = [(self.tree, Scope())]
-        while stack:
-            node, scope = stack.pop()
-            yield node, scope
-            stack.extend(self._children(node, scope))
+        """Yield every node with its scope, depth first; the walk is made once and kept, as several scanners repeat it."""
+        if self._walked is None:
+            walked = []
+            stack: list[tuple[ast.AST, Scope]] = [(self.tree, Scope())]
+            while stack:
+                node, scope = stack.pop()
+                walked.append((node, scope))
+                stack.extend(self._children(node, scope))
+            self._walked = walked
+        return iter(self._walked)
+
+    def nodes(self) -> Iterator[ast.AST]:
+        """Yield every node of the module, in the order of ``_walk``."""
+        return (node for node, _scope in self._walk())
+
+
+def resolve_import(path: str, importer: tuple[str, ...], module: tuple[str, ...], level: int, index: dict) -> Any:
+    """Find the scanned module that an import in the module named ``importer`` at ``path`` names, relative imports included.
+
+    ``index`` maps dotted names to modules, or to any object with a ``name``.
+    """
+    if level:
+        package = importer if Path(path).name == "__init__.py" else importer[:-1]
+        if level > 1:
+            package = package[: len(package) - (level - 1)]
+        target = package + module
+    else:
+        target = module
+    if not target:
+        return None
+    found = index.get(target)
+    if found is not None:
+        return found
+    # The scan root may sit above or inside the package root, so match the longest common suffix.
+    # Of several matches (two folders with an auth.py), the one nearest this module wins.
+    # Only modules whose last name part matches are compared, which keeps large trees fast.
+    matches = []
+    for name, candidate in index.by_last.get(target[-1], ()) if isinstance(index, ModuleIndex) else index.items():
+        shorter = min(len(name), len(target))
+        if shorter and name[-shorter:] == target[-shorter:]:
+            matches.append((_common_prefix(name, importer), shorter, candidate))
+    if not matches:
+        return None
+    return max(matches, key=lambda match: (match[0], match[1]))[2]
 
 
 def _common_prefix(first: tuple[str, ...], second: tuple[str, ...]) -> int:
@@ -544,7 +568,7 @@ def _class_attributes(class_node: ast.ClassDef) -> dict[str, ast.expr]:
     attributes: dict[str, ast.expr] = {}
     for item in class_node.body:
         _collect_assignment(item, attributes)
-    for node in ast.walk(class_node):
+    for node in walk(class_node):
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
             target, value = node.targets[0], node.value
         elif isinstance(node, ast.AnnAssign) and node.value is not None:
@@ -564,7 +588,7 @@ def _is_parameter(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -
 
 
 def _store_names(target: ast.AST) -> Iterator[str]:
-    for node in ast.walk(target):
+    for node in walk(target):
         if isinstance(node, ast.Name):
             yield node.id
 
@@ -581,7 +605,7 @@ def _function_locals(function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[s
         for name in _store_names(target):
             counts[name] = counts.get(name, 0) + 2
 
-    for node in ast.walk(function):
+    for node in walk(function):
         if isinstance(node, ast.Assign):
             for target in node.targets:
                 if isinstance(target, ast.Name):
@@ -600,7 +624,7 @@ def _function_locals(function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[s
                     disqualify(item.optional_vars)
         elif isinstance(node, ast.NamedExpr):
             disqualify(node.target)
-    for argument in ast.walk(function.args):
+    for argument in walk(function.args):
         if isinstance(argument, ast.arg):
             counts[argument.arg] = counts.get(argument.arg, 0) + 2
     return {name: value for name, value in values.items() if counts.get(name) == 1}

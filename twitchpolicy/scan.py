@@ -8,37 +8,31 @@ Python files that do not parse, are searched as text by :mod:`twitchpolicy.texts
 from __future__ import annotations
 
 import ast
-import fnmatch
-import os
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from twitchpolicy.jsparse import SUFFIXES as JAVASCRIPT_SUFFIXES
-from twitchpolicy.jsscan import JavaScriptProject, scan_javascript
-from twitchpolicy.pycalls import scan_python
-from twitchpolicy.registry import Registry
+from twitchpolicy import pool
+from twitchpolicy.cache import Cache
+from twitchpolicy.discover import PYTHON_SUFFIXES, ScanPathError, Skipped, iter_source_files
+from twitchpolicy.factsjson import decode_facts, decode_problem, encode_facts, encode_problem
+from twitchpolicy.jsresolve import SUFFIXES as JAVASCRIPT_SUFFIXES
+from twitchpolicy.prefilter import Selection, select_files
 from twitchpolicy.pyscan import PythonModule
+from twitchpolicy.registry import Registry
 from twitchpolicy.sites import CallSite, FileFacts, FileProblem, ScopeRequest, Secret, TokenRequest
-from twitchpolicy.textscan import collect_constants, scan_text
+from twitchpolicy.sourcefiles import SourceFiles
 
-PYTHON_SUFFIXES = (".py", ".pyi")
-TEXT_SUFFIXES = (
-    ".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".mts", ".cts", ".go", ".rs", ".java", ".kt", ".kts",
-    ".cs", ".php", ".rb", ".lua", ".sh", ".bash", ".ps1", ".swift", ".dart", ".scala", ".c", ".cc", ".cpp", ".h",
-    ".html", ".htm", ".vue", ".svelte",
-)
+__all__ = ["ScanPathError", "ScanResult", "iter_source_files", "scan_paths", "script_parts"]
+
 HTML_SUFFIXES = (".html", ".htm")
-EXCLUDED_DIRS = frozenset(
-    {".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__", ".mypy_cache",
-     ".pytest_cache", ".ruff_cache", "build", "dist", ".eggs", "site-packages", ".twitchpolicy_cache"}
-)
 
 
 @dataclass
 class ScanResult:
+    """Facts the scanners found. ``files_parsed`` counts the files the pre-filter let through."""
+
     sites: list[CallSite] = field(default_factory=list)
     problems: list[FileProblem] = field(default_factory=list)
     files_scanned: int = 0
@@ -47,6 +41,8 @@ class ScanResult:
     secrets: list[Secret] = field(default_factory=list)
     refresh_token_read: bool = False
     sources: dict[str, str] = field(default_factory=dict)
+    skipped: Skipped = field(default_factory=Skipped)
+    files_parsed: int = 0
 
     def add(self, facts: FileFacts) -> None:
         self.sites += facts.sites
@@ -56,99 +52,247 @@ class ScanResult:
         self.refresh_token_read = self.refresh_token_read or facts.reads_refresh_token
 
 
-class ScanPathError(Exception):
-    """Raised for a path given on the command line that does not exist."""
-
-
-def _excluded(path: Path, patterns: tuple[str, ...]) -> bool:
-    """Match glob patterns against the file or folder name and against the whole path."""
-    text = path.as_posix()
-    return any(fnmatch.fnmatch(path.name, pattern) or fnmatch.fnmatch(text, pattern) for pattern in patterns)
-
-
-def iter_source_files(paths: Iterable[str], exclude: Iterable[str] = ()) -> Iterator[Path]:
-    """Yield the Python and text source files under ``paths`` in a stable order.
-
-    Skips virtual environments, VCS, cache and build folders, links whose target is
-    missing, and files or folders matching an ``exclude`` glob. A file named directly
-    is yielded whatever its suffix, unless it matches an ``exclude`` glob.
-    """
-    patterns = tuple(exclude)
-    seen: set[Path] = set()
-
-    def first_time(path: Path) -> bool:
-        key = path.resolve()
-        if key in seen:
-            return False
-        seen.add(key)
-        return True
-
-    for given in paths:
-        if not given.strip():
-            raise ScanPathError("empty path; name a file or directory")
-        root = Path(given)
-        if not root.exists():
-            raise ScanPathError(f"path not found: {given}")
-        if root.is_file():
-            if not _excluded(root, patterns) and first_time(root):
-                yield root
-            continue
-        if not root.is_dir():
-            raise ScanPathError(f"not a regular file or directory: {given}")
-        for directory, subdirs, files in os.walk(root):
-            subdirs[:] = sorted(
-                name
-                for name in subdirs
-                if name not in EXCLUDED_DIRS and not name.endswith(".egg-info") and not _excluded(Path(directory) / name, patterns)
-            )
-            for name in sorted(files):
-                path = Path(directory) / name
-                if not name.endswith(PYTHON_SUFFIXES + TEXT_SUFFIXES) or _excluded(path, patterns):
-                    continue
-                # is_file() is False for FIFOs, sockets and links to nothing, which would block or fail a read.
-                if path.is_file() and first_time(path):
-                    yield path
-
-
-def scan_paths(paths: Iterable[str], exclude: Iterable[str] = (), registry: Registry | None = None) -> ScanResult:
+def scan_paths(
+    paths: Iterable[str],
+    exclude: Iterable[str] = (),
+    registry: Registry | None = None,
+    prefilter: bool = True,
+    jobs: int = 1,
+    cache: Cache | None = None,
+) -> ScanResult:
     """Scan every source file under ``paths``, less the ``exclude`` globs, and return the Twitch call sites found.
 
     The ``registry`` supplies the SDK maps; without it, SDK calls are not found.
+    With ``prefilter`` (the default), only the files :mod:`twitchpolicy.prefilter`
+    selects are parsed, and each import-connected group of Python files is analysed
+    on its own: in ``jobs`` processes when there are enough files
+    (:mod:`twitchpolicy.pool`), and with earlier results from ``cache`` when given.
+    Without the pre-filter, the whole project is analysed at once in this process
+    and no cache is used. The tests check that both ways give the same result.
     """
     result = ScanResult()
-    modules: list[PythonModule] = []
-    text_files: list[tuple[str, str]] = []
-    for path in iter_source_files(paths, exclude):
+    cache = cache if prefilter else None
+    files = SourceFiles(cache)
+    for path in iter_source_files(paths, exclude, result.skipped):
         result.files_scanned += 1
-        try:
-            source = path.read_bytes().decode("utf-8-sig", errors="replace")
-        except OSError as error:
-            result.problems.append(FileProblem(str(path), 1, 1, f"cannot read file: {error.strerror or error}", "read"))
-            continue
-        result.sources[str(path)] = source
-        if path.suffix not in PYTHON_SUFFIXES:
-            text_files.append((str(path), source))
-            continue
-        module = _parse_python(str(path), source, result)
-        if module is None:
-            text_files.append((str(path), source))
-        else:
-            modules.append(module)
+        files.add(str(path), result.problems)
 
-    for facts in scan_python(modules, registry).values():
-        result.add(facts)
+    if prefilter:
+        selection = _cached_selection(files, registry, cache)
+    else:
+        selection = Selection(kept=set(files.paths))
+    python_files: list[tuple[str, str]] = []
+    other_files: list[tuple[str, str]] = []
+    alone: set[str] = set()
+    for path in files.paths:
+        single = path in selection.standalone or path in selection.text_candidates
+        if path not in selection.kept and not single:
+            continue
+        source = files.data(path).decode("utf-8-sig", errors="replace")
+        result.sources[path] = source
+        if single and path.endswith(JAVASCRIPT_SUFFIXES):
+            _analyse_javascript_alone(path, source, result)
+        elif path.endswith(PYTHON_SUFFIXES):
+            python_files.append((path, source))
+            if single:
+                alone.add(path)
+        else:
+            other_files.append((path, source))
+    result.files_parsed = len(result.sources)
+
+    if prefilter:
+        kept = [path for path, _source in python_files if path not in alone]
+        groups = pool.components(kept, selection.imports, selection.sdk_group) + [[path] for path, _source in python_files if path in alone]
+    else:
+        groups = [[path for path, _source in python_files]]
+    unparsed = _analyse_python(python_files, groups, files, registry, jobs, cache, result)
+    order = {path: index for index, path in enumerate(files.paths)}
+    text_files = sorted(other_files + [(path, result.sources[path]) for path in unparsed], key=lambda item: order[item[0]])
+    _analyse_text(text_files, registry, result)
+    if result.token_requests and not result.refresh_token_read:
+        result.refresh_token_read = _reads_refresh_token(files, selection.refresh_candidates)
+    if cache is not None:
+        cache.save()
+    return result
+
+
+def _analyse_python(
+    files: list[tuple[str, str]],
+    groups: list[list[str]],
+    source_files: SourceFiles,
+    registry: Registry | None,
+    jobs: int,
+    cache: Cache | None,
+    result: ScanResult,
+) -> list[str]:
+    """Analyse each group of Python files as one project, in parallel when it pays; return the files that did not parse."""
+    sources = dict(files)
+    outcomes: dict[int, pool.UnitOutcome] = {}
+    keys: dict[int, str] = {}
+    if cache is not None:
+        for index, group in enumerate(groups):
+            keys[index] = cache.entry_key("facts", source_files.identity(group))
+            cached = _decode_outcome(cache.load(keys[index]))
+            if cached is not None:
+                outcomes[index] = cached
+    missing = [index for index in range(len(groups)) if index not in outcomes]
+    units = [[(path, sources[path]) for path in groups[index]] for index in missing]
+    if jobs > 1 and len(units) > 1 and sum(map(len, units)) >= pool.MIN_FILES and pool.can_fork():
+        analysed = pool.analyse_groups(units, registry, jobs)
+    else:
+        analysed = [pool.analyse_unit(unit, registry) for unit in units]
+    for index, outcome in zip(missing, analysed):
+        outcomes[index] = outcome
+        if cache is not None:
+            cache.store(keys[index], _encode_outcome(outcome))
+
+    facts: dict[str, FileFacts] = {}
+    unparsed: list[str] = []
+    for index in range(len(groups)):
+        outcome = outcomes[index]
+        facts.update(outcome.facts)
+        result.problems += outcome.problems
+        unparsed += outcome.unparsed
+    # Facts are added in file order, as one whole-project analysis adds them.
+    for path, _source in files:
+        if path in facts:
+            result.add(facts[path])
+    return unparsed
+
+
+def _encode_outcome(outcome: pool.UnitOutcome) -> dict:
+    return {
+        "facts": {path: encode_facts(facts) for path, facts in outcome.facts.items()},
+        "problems": [encode_problem(problem) for problem in outcome.problems],
+        "unparsed": outcome.unparsed,
+    }
+
+
+def _decode_outcome(data: object) -> pool.UnitOutcome | None:
+    """Rebuild a cached outcome; a corrupt entry gives None, so the group is analysed again."""
+    if not isinstance(data, dict):
+        return None
+    try:
+        facts = data["facts"]
+        if not isinstance(facts, dict) or not isinstance(data["unparsed"], list):
+            return None
+        return pool.UnitOutcome(
+            {str(path): decode_facts(item) for path, item in facts.items()},
+            [decode_problem(item) for item in data["problems"]],
+            [str(path) for path in data["unparsed"]],
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _cached_selection(files: SourceFiles, registry: Registry | None, cache: Cache | None) -> Selection:
+    """Return the pre-filter's selection, from the cache when no file changed since it was stored."""
+    key = cache.entry_key("selection", files.identity(files.paths)) if cache is not None else None
+    if cache is not None and key is not None:
+        selection = _decode_selection(cache.load(key))
+        if selection is not None:
+            return selection
+    selection = _select(files.items(), registry)
+    if cache is not None and key is not None:
+        cache.store(key, _encode_selection(selection))
+    return selection
+
+
+def _encode_selection(selection: Selection) -> dict:
+    return {
+        "kept": sorted(selection.kept),
+        "standalone": sorted(selection.standalone),
+        "text_candidates": sorted(selection.text_candidates),
+        "refresh_candidates": selection.refresh_candidates,
+        "seeds": selection.seeds,
+        "imports": {path: sorted(targets) for path, targets in selection.imports.items()},
+        "sdk_group": sorted(selection.sdk_group),
+    }
+
+
+def _decode_selection(data: object) -> Selection | None:
+    if not isinstance(data, dict):
+        return None
+    try:
+        imports = data["imports"]
+        if not isinstance(imports, dict):
+            return None
+        return Selection(
+            kept=set(_strings(data["kept"])),
+            standalone=set(_strings(data["standalone"])),
+            text_candidates=set(_strings(data["text_candidates"])),
+            refresh_candidates=list(_strings(data["refresh_candidates"])),
+            seeds=int(data["seeds"]),
+            imports={str(path): set(_strings(targets)) for path, targets in imports.items()},
+            sdk_group=set(_strings(data["sdk_group"])),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _strings(data: object) -> list[str]:
+    if not isinstance(data, list) or not all(isinstance(item, str) for item in data):
+        raise ValueError("expected a list of strings")
+    return data
+
+
+def _select(files: list[tuple[str, bytes]], registry: Registry | None) -> Selection:
+    sdks = list(registry.sdks.values()) if registry is not None else []
+    modules = [name for sdk in sdks for name in sdk.modules]
+    python_methods = [key.rsplit(".", 1)[-1] for sdk in sdks if sdk.language == "python" for key in sdk.methods]
+    python_modules = [name for sdk in sdks if sdk.language == "python" for name in sdk.modules]
+    return select_files(files, modules, python_modules, python_methods)
+
+
+def _analyse_text(text_files: list[tuple[str, str]], registry: Registry | None, result: ScanResult) -> None:
+    """Run the JavaScript scanner over JavaScript and TypeScript files, as one project, and the text scanner over the rest."""
+    from twitchpolicy.textscan import collect_constants, scan_text
 
     constants = collect_constants(source for path, source in text_files if not path.endswith(PYTHON_SUFFIXES))
     javascript_files = [(path, source) for path, source in text_files if path.endswith(JAVASCRIPT_SUFFIXES)]
-    javascript = JavaScriptProject(javascript_files, registry.sdks if registry is not None else None)
+    javascript = None
+    if javascript_files:
+        from twitchpolicy.jsscan import JavaScriptProject
+
+        javascript = JavaScriptProject(javascript_files, registry.sdks if registry is not None else None)
     for path, source in text_files:
         if path.endswith(HTML_SUFFIXES):
             source = script_parts(source)
         if path.endswith(JAVASCRIPT_SUFFIXES):
+            from twitchpolicy.jsscan import scan_javascript
+
             result.add(scan_javascript(path, source, javascript))
         else:
             result.sites += scan_text(path, source, constants)
-    return result
+
+
+def _analyse_javascript_alone(path: str, source: str, result: ScanResult) -> None:
+    """Analyse a JavaScript file that reaches nothing of Twitch through imports, for its secrets and refresh token reads."""
+    from twitchpolicy.jsscan import JavaScriptProject, scan_javascript
+
+    result.add(scan_javascript(path, source, JavaScriptProject([(path, source)])))
+
+
+def _reads_refresh_token(files: SourceFiles, candidates: list[str]) -> bool:
+    """Tell whether a file the pre-filter left out reads a refresh token, which a full scan would count for TP406."""
+    for path in candidates:
+        source = files.data(path).decode("utf-8-sig", errors="replace")
+        if path.endswith(JAVASCRIPT_SUFFIXES):
+            from twitchpolicy.jsscan import JavaScriptProject, scan_javascript
+
+            # NOTE: read alone, without the other files a full scan's JavaScript project holds.
+            if scan_javascript(path, source, JavaScriptProject([(path, source)])).reads_refresh_token:
+                return True
+            continue
+        from twitchpolicy.pycalls import reads_refresh_token
+
+        try:
+            module = PythonModule(path, ast.parse(source, filename=path), source)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        if reads_refresh_token(module):
+            return True
+    return False
 
 
 def script_parts(page: str) -> str:
@@ -172,7 +316,8 @@ def mentions_twitch(source: str) -> bool:
     return "twitch" in lowered or "helix" in lowered
 
 
-def _parse_python(path: str, source: str, result: ScanResult) -> PythonModule | None:
+def parse_python(path: str, source: str, problems: list[FileProblem]) -> PythonModule | None:
+    """Parse a Python file; on failure add a TP901 problem to ``problems`` when the file names Twitch, and return None."""
     try:
         tree = ast.parse(source, filename=path)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
@@ -184,10 +329,12 @@ def _parse_python(path: str, source: str, result: ScanResult) -> PythonModule | 
         column = getattr(error, "offset", None) or 1
         reason = getattr(error, "msg", None) or type(error).__name__
         version = f"{sys.version_info.major}.{sys.version_info.minor}"
-        result.problems.append(FileProblem(path, line, column, f"cannot parse Python {version} syntax: {reason}", "parse"))
+        problems.append(FileProblem(path, line, column, f"cannot parse Python {version} syntax: {reason}", "parse"))
         return None
     try:
         return PythonModule(path, tree, source)
     except RecursionError:
-        result.problems.append(FileProblem(path, 1, 1, "cannot scan Python: expressions nested too deeply", "parse"))
+        # Reported, like a syntax error, only for a file that names Twitch, so the pre-filter can leave others unparsed.
+        if mentions_twitch(source):
+            problems.append(FileProblem(path, 1, 1, "cannot scan Python: expressions nested too deeply", "parse"))
         return None

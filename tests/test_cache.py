@@ -1,0 +1,160 @@
+"""The .twitchpolicy_cache folder: warm runs give the same output, and every input that matters invalidates it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from twitchpolicy.factsjson import decode_facts, encode_facts
+from twitchpolicy.pycalls import scan_python
+from twitchpolicy.registry import Registry
+from twitchpolicy.scan import parse_python
+
+ROOT = Path(__file__).resolve().parent.parent
+BOT = (
+    "import requests\n"
+    'BASE = "https://api.twitch.tv/helix"\n\n\n'
+    "def app_token(secret):\n"
+    '    response = requests.post("https://id.twitch.tv/oauth2/token", data={"client_id": "abc", "client_secret": secret, "grant_type": "client_credentials"})\n'
+    '    return response.json()["access_token"]\n\n\n'
+    "def clip(secret):\n"
+    '    return requests.post(BASE + "/clips?broadcaster_id=1", headers={"Client-Id": "abc", "Authorization": "Bearer " + app_token(secret)})\n'
+)
+SCOPES_CALL = (
+    "import requests\n\n\n"
+    "def chatters(token):\n"
+    '    return requests.get("https://api.twitch.tv/helix/chat/chatters?broadcaster_id=1&moderator_id=1",'
+    ' headers={"Client-Id": "abc", "Authorization": "Bearer " + token})\n'
+)
+
+
+def make_project(root: Path) -> None:
+    (root / "pyproject.toml").write_text('[project]\nname = "bot"\n', encoding="utf-8")
+    (root / "bot.py").write_text(BOT, encoding="utf-8")
+    (root / "chat.py").write_text(SCOPES_CALL, encoding="utf-8")
+    (root / "util.py").write_text("def pad(text):\n    return text.rjust(4)\n", encoding="utf-8")
+
+
+def entries(root: Path) -> set[str]:
+    return {path.name for path in (root / ".twitchpolicy_cache").glob("*.json")}
+
+
+def test_warm_run_same_output(tmp_path: Path, cli) -> None:
+    make_project(tmp_path)
+    cold = cli("check", ".", "--format", "json", cwd=tmp_path)
+    warm = cli("check", ".", "--format", "json", cwd=tmp_path)
+    assert cold.returncode == 1
+    assert warm.returncode == 1
+    assert warm.stdout == cold.stdout
+    assert warm.stderr == ""
+    assert [finding["code"] for finding in json.loads(warm.stdout)["findings"]] == ["TP201"]
+    folder = tmp_path / ".twitchpolicy_cache"
+    assert (folder / ".gitignore").read_text(encoding="utf-8") == "*\n"
+    assert (folder / "CACHEDIR.TAG").read_text(encoding="utf-8").startswith("Signature: 8a477f597d28d172789f06886806bc55\n")
+
+
+def test_edited_file_invalidates(tmp_path: Path, cli) -> None:
+    make_project(tmp_path)
+    cli("check", ".", cwd=tmp_path)
+    (tmp_path / "bot.py").write_text(BOT.replace('"Client-Id": "abc", ', "") + "\n", encoding="utf-8")
+    edited = cli("check", ".", "--format", "json", cwd=tmp_path)
+    fresh = cli("check", ".", "--format", "json", "--no-cache", cwd=tmp_path)
+    assert edited.stdout == fresh.stdout
+    assert sorted(finding["code"] for finding in json.loads(edited.stdout)["findings"]) == ["TP201", "TP401"]
+
+
+def test_policy_file_invalidates(tmp_path: Path, cli) -> None:
+    make_project(tmp_path)
+    cli("check", ".", cwd=tmp_path)
+    before = entries(tmp_path)
+    policy = tmp_path / "extra.yaml"
+    policy.write_text("policy_version: 1\nscopes: []\n", encoding="utf-8")
+    first = cli("check", ".", "--policy", str(policy), cwd=tmp_path)
+    with_policy = entries(tmp_path)
+    policy.write_text("policy_version: 1\nscopes: []\nendpoints: []\n", encoding="utf-8")
+    cli("check", ".", "--policy", str(policy), cwd=tmp_path)
+    changed_policy = entries(tmp_path)
+    assert first.returncode == 1, first.stderr
+    assert len(with_policy - before) == 3
+    assert len(changed_policy - with_policy) == 3
+
+
+def test_config_invalidates(tmp_path: Path, cli) -> None:
+    make_project(tmp_path)
+    cli("check", ".", cwd=tmp_path)
+    before = entries(tmp_path)
+    (tmp_path / "twitchpolicy.toml").write_text('[tokens]\ntoken = "user"\n', encoding="utf-8")
+    mapped = cli("check", ".", "--format", "json", cwd=tmp_path)
+    assert len(entries(tmp_path) - before) == 3
+    (tmp_path / "twitchpolicy.toml").write_text('scopes = ["chat:read"]\n[tokens]\ntoken = "user"\n', encoding="utf-8")
+    scoped = cli("check", ".", "--format", "json", cwd=tmp_path)
+    assert [finding["code"] for finding in json.loads(mapped.stdout)["findings"]] == ["TP201"]
+    assert sorted(finding["code"] for finding in json.loads(scoped.stdout)["findings"]) == ["TP201", "TP301"]
+
+
+@pytest.mark.parametrize("content", ["{not json", '{"format": "twitchpolicy-cache-1", "key": "other", "data": {}}', '{"format": "twitchpolicy-cache-1"}', "[]"])
+def test_corrupt_cache_rebuilt(tmp_path: Path, cli, content: str) -> None:
+    make_project(tmp_path)
+    cold = cli("check", ".", "--format", "json", cwd=tmp_path)
+    for path in (tmp_path / ".twitchpolicy_cache").glob("*.json"):
+        path.write_text(content, encoding="utf-8")
+    recovered = cli("check", ".", "--format", "json", cwd=tmp_path)
+    assert recovered.stdout == cold.stdout
+    assert recovered.stderr == ""
+    assert json.loads((tmp_path / ".twitchpolicy_cache" / "files.json").read_text(encoding="utf-8"))["format"] == "twitchpolicy-cache-1"
+
+
+def test_crafted_entry_values_rejected(tmp_path: Path, cli) -> None:
+    make_project(tmp_path)
+    cold = cli("check", ".", "--format", "json", cwd=tmp_path)
+    for path in (tmp_path / ".twitchpolicy_cache").glob("facts-*.json"):
+        document = json.loads(path.read_text(encoding="utf-8"))
+        document["data"]["facts"] = {"bot.py": {"sites": [{"at": "x"}]}}
+        path.write_text(json.dumps(document), encoding="utf-8")
+    recovered = cli("check", ".", "--format", "json", cwd=tmp_path)
+    assert recovered.stdout == cold.stdout
+    assert recovered.stderr == ""
+
+
+def test_no_cache_creates_nothing(tmp_path: Path, cli) -> None:
+    make_project(tmp_path)
+    completed = cli("check", ".", "--no-cache", cwd=tmp_path)
+    assert completed.returncode == 1
+    assert not (tmp_path / ".twitchpolicy_cache").exists()
+
+
+def test_unwritable_cache_does_not_fail(tmp_path: Path, cli) -> None:
+    make_project(tmp_path)
+    (tmp_path / ".twitchpolicy_cache").write_text("a file where the cache folder would go\n", encoding="utf-8")
+    blocked = cli("check", ".", "--format", "json", cwd=tmp_path)
+    fresh = cli("check", ".", "--format", "json", "--no-cache", cwd=tmp_path)
+    assert blocked.returncode == 1
+    assert blocked.stderr == ""
+    assert blocked.stdout == fresh.stdout
+
+
+def test_cache_next_to_config(tmp_path: Path, cli) -> None:
+    make_project(tmp_path)
+    (tmp_path / "twitchpolicy.toml").write_text("exclude = []\n", encoding="utf-8")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "bot.py").write_text(BOT, encoding="utf-8")
+    cli("check", "src", cwd=tmp_path)
+    assert (tmp_path / ".twitchpolicy_cache" / "CACHEDIR.TAG").is_file()
+    assert not (tmp_path / "src" / ".twitchpolicy_cache").exists()
+
+
+@pytest.mark.parametrize("name", ["httpx_bot", "multi_module_bot", "pytwitchapi_bot", "twitchio_bot", "requests_app_token_bot"])
+def test_facts_round_trip(name: str, registry: Registry) -> None:
+    problems: list = []
+    modules = []
+    for path in sorted((ROOT / "fixtures" / name).rglob("*.py")):
+        module = parse_python(str(path), path.read_text(encoding="utf-8"), problems)
+        if module is not None:
+            modules.append(module)
+    facts = scan_python(modules, registry)
+    assert any(item.sites for item in facts.values())
+    for item in facts.values():
+        restored = decode_facts(json.loads(json.dumps(encode_facts(item))))
+        assert repr(restored) == repr(item)

@@ -1,0 +1,247 @@
+"""Choose the files worth parsing: those whose bytes can lead to a finding, and the files linked to them by imports.
+
+A file is a seed when its bytes name Twitch (``twitch``, ``helix``, an SDK
+package such as ``twurple``, case-insensitive). Then, to a fixed point:
+
+- files that import a kept file (a wrapper's callers, which complete its URL or token),
+- and, from every kept file, the files it imports (a settings module with the
+  base URL, a constants module with the scopes or the client secret), transitively.
+
+A file that contains a literal shaped like a Twitch client secret or access
+token is parsed too, because TP405 needs no Twitch name. It is analysed alone
+unless the steps above keep it.
+
+Imports are read with regular expressions that find every import the parser
+would, and some more; a few more files parsed cost time, never findings.
+Python imports resolve as :func:`twitchpolicy.pyscan.resolve_import` does over
+every Python file of the tree, JavaScript ones as
+:func:`twitchpolicy.jsresolve.resolve_specifier` does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from twitchpolicy.discover import PYTHON_SUFFIXES
+from twitchpolicy.jsresolve import SUFFIXES as JAVASCRIPT_SUFFIXES
+from twitchpolicy.jsresolve import normalized, resolve_specifier
+from twitchpolicy.pyscan import ModuleIndex, module_name, resolve_import
+
+# NOTE: a URL assembled from literals that split both words ("api.twi" + "tch.tv/he" + "lix") is missed.
+KEYWORDS = (b"twitch", b"helix", b"twurple")
+# The shape pycalls._looks_secret accepts: 30 lower-case letters and digits, whole.
+# NOTE: a secret written with string escapes or as implicitly joined literals does not match and is not found.
+SECRET_SHAPE = re.compile(rb"(?<![A-Za-z0-9])[a-z0-9]{30}(?![A-Za-z0-9])")
+_PY_FROM = re.compile(r"\bfrom[ \t]*(\.*)[ \t]*([\w.]*)[ \t]+import[ \t]*(\([^)]*\)|[^\n;#]*(?:\\\r?\n[^\n;#]*)*)")
+_PY_IMPORT = re.compile(r"\bimport[ \t]+([^\n;#(]*(?:\\\r?\n[^\n;#]*)*)")
+_PY_RELATIVE = re.compile(rb"\bfrom[ \t]*\.")
+_DOTTED = re.compile(r"[^\W\d]\w*(?:\.[^\W\d]\w*)*")
+_JS_SPECIFIER = re.compile(r"""['"`](\.{1,2}(?:/[^'"`\n]*)?)['"`]""")
+_JS_RELATIVE = re.compile(rb"""['"`]\.{1,2}[/'"`]""")
+# Bytes without which a file that is not kept cannot set the project-wide "refresh token read" flag (TP406).
+PYTHON_REFRESH_HINTS = (b"refresh", b"dump")
+JAVASCRIPT_REFRESH_HINTS = (b"refresh_token", b"RefreshingAuthProvider")
+
+
+@dataclass
+class Selection:
+    """The outcome of the pre-filter.
+
+    ``kept`` files are parsed and analysed together. ``standalone`` files hold a
+    secret-shaped literal but reach nothing of Twitch through imports, so each is
+    analysed alone, for TP405. ``text_candidates`` are Python files that use a text
+    constant of another file. That matters only when they fail to parse and are read
+    as text, so those that parse are analysed alone. ``refresh_candidates`` may read a refresh token, and are parsed
+    only when the kept files request a user access token and none of them reads one.
+    """
+
+    kept: set[str] = field(default_factory=set)
+    standalone: set[str] = field(default_factory=set)
+    text_candidates: set[str] = field(default_factory=set)
+    refresh_candidates: list[str] = field(default_factory=list)
+    seeds: int = 0
+    # For splitting the analysis: the Python files each kept Python file may import, and the
+    # files that the SDK scanner links by receiver name rather than by import.
+    imports: dict[str, set[str]] = field(default_factory=dict)
+    sdk_group: set[str] = field(default_factory=set)
+
+
+@dataclass
+class _PythonFile:
+    path: str
+    name: tuple[str, ...]
+    data: bytes
+    _imports: set[str] | None = None
+
+
+def select_files(
+    files: Sequence[tuple[str, bytes]], sdk_modules: Iterable[str] = (), python_sdk_modules: Iterable[str] = (), python_sdk_methods: Iterable[str] = ()
+) -> Selection:
+    """Return which of ``files`` (path and bytes, in scan order) to parse.
+
+    ``sdk_modules`` are the package names of the SDKs in the registry. pysdk matches
+    ``python_sdk_methods`` on receivers named like an SDK client in any module, once a
+    module imports one of ``python_sdk_modules``, so files calling them are kept then.
+    """
+    keywords = KEYWORDS + tuple(name.lower().encode() for name in sdk_modules)
+    selection = Selection()
+    secrets = set()
+    for path, data in files:
+        lowered = data.lower()
+        if any(keyword in lowered for keyword in keywords):
+            selection.kept.add(path)
+        elif SECRET_SHAPE.search(data):
+            secrets.add(path)
+    selection.seeds = len(selection.kept) + len(secrets)
+
+    python = [_PythonFile(path, module_name(path), data) for path, data in files if path.endswith(PYTHON_SUFFIXES)]
+    _add_sdk_receivers(python, selection, python_sdk_modules, python_sdk_methods)
+    graph = _PythonGraph(python)
+    javascript = _JavaScriptGraph([(path, data) for path, data in files if path.endswith(JAVASCRIPT_SUFFIXES)])
+    graph.add_importers(selection.kept)
+    javascript.add_importers(selection.kept)
+    graph.add_imports(selection.kept)
+    selection.imports = {path: graph.imports(graph.by_path[path]) for path in selection.kept if path in graph.by_path}
+    javascript.add_imports(selection.kept)
+    _add_constant_users(files, selection)
+    selection.standalone = secrets - selection.kept
+    for path, data in files:
+        if path in selection.kept or path in selection.standalone or path in selection.text_candidates:
+            continue
+        if path.endswith(PYTHON_SUFFIXES):
+            hints = PYTHON_REFRESH_HINTS
+        elif path.endswith(JAVASCRIPT_SUFFIXES):
+            hints = JAVASCRIPT_REFRESH_HINTS
+        else:
+            continue
+        if any(hint in data for hint in hints):
+            selection.refresh_candidates.append(path)
+    return selection
+
+
+def _add_sdk_receivers(python: list[_PythonFile], selection: Selection, sdk_modules: Iterable[str], sdk_methods: Iterable[str]) -> None:
+    """Keep Python files that call an SDK method name, when a kept Python file names a Python SDK package."""
+    modules = [name.lower().encode() for name in sdk_modules]
+    methods = sorted(set(sdk_methods))
+    users = {file.path for file in python if file.path in selection.kept and any(module in file.data.lower() for module in modules)}
+    if not methods or not users:
+        return
+    call = re.compile(rb"\.(?:" + b"|".join(re.escape(name.encode()) for name in methods) + rb")\s*\(")
+    selection.sdk_group = users | {file.path for file in python if call.search(file.data)}
+    selection.kept |= selection.sdk_group
+
+
+def _add_constant_users(files: Sequence[tuple[str, bytes]], selection: Selection) -> None:
+    """Keep text files that use a Twitch URL constant declared in a kept file, as textscan joins them across files."""
+    from twitchpolicy.textscan import collect_constants
+
+    sources = [data.decode("utf-8-sig", errors="replace") for path, data in files if path in selection.kept and not path.endswith(PYTHON_SUFFIXES)]
+    constants = collect_constants(sources)
+    if not constants:
+        return
+    pattern = re.compile(rb"(?<!\w)(?:" + b"|".join(re.escape(name.encode()) for name in sorted(constants)) + rb")(?!\w)")
+    for path, data in files:
+        if path in selection.kept or path.endswith(JAVASCRIPT_SUFFIXES) or not pattern.search(data):
+            continue
+        if path.endswith(PYTHON_SUFFIXES):
+            selection.text_candidates.add(path)
+        else:
+            selection.kept.add(path)
+
+
+class _PythonGraph:
+    def __init__(self, files: list[_PythonFile]):
+        self.files = files
+        self.index = ModuleIndex(files)
+        self.by_path = {file.path: file for file in files}
+
+    def imports(self, file: _PythonFile) -> set[str]:
+        """Return the paths of the tree's Python files that ``file`` may import."""
+        if file._imports is None:
+            text = file.data.decode("utf-8-sig", errors="replace")
+            found: set[str] = set()
+            for module, level in _python_imports(text):
+                target = resolve_import(file.path, file.name, module, level, self.index)
+                if target is not None and target is not file:
+                    found.add(target.path)
+            file._imports = found
+        return file._imports
+
+    def add_importers(self, kept: set[str]) -> None:
+        """Keep every Python file that imports a kept one, transitively."""
+        relative = {file.path for file in self.files if _PY_RELATIVE.search(file.data)}
+        frontier = [self.by_path[path] for path in kept if path in self.by_path]
+        while frontier:
+            names = sorted({file.name[-1] for file in frontier if file.name})
+            if not names:
+                break
+            pattern = re.compile(rb"(?<!\w)(?:" + b"|".join(re.escape(name.encode()) for name in names) + rb")(?!\w)")
+            found = []
+            for file in self.files:
+                if file.path in kept:
+                    continue
+                if file.path not in relative and not pattern.search(file.data):
+                    continue
+                if self.imports(file) & kept:
+                    found.append(file)
+            kept.update(file.path for file in found)
+            frontier = found
+
+    def add_imports(self, kept: set[str]) -> None:
+        """Keep every Python file that a kept one imports, transitively."""
+        stack = [self.by_path[path] for path in kept if path in self.by_path]
+        while stack:
+            file = stack.pop()
+            for target in self.imports(file):
+                if target not in kept:
+                    kept.add(target)
+                    stack.append(self.by_path[target])
+
+
+def _python_imports(text: str) -> Iterable[tuple[tuple[str, ...], int]]:
+    """Yield (dotted name, level) for each module an import statement may name, as pyscan.link_imports resolves them."""
+    for match in _PY_FROM.finditer(text):
+        level = len(match.group(1))
+        module = tuple(match.group(2).split(".")) if match.group(2) else ()
+        yield module, level
+        for name in _DOTTED.findall(match.group(3).strip("()")):
+            if name != "as":
+                yield module + tuple(name.split(".")), level
+    for match in _PY_IMPORT.finditer(text):
+        for name in _DOTTED.findall(match.group(1)):
+            if name != "as":
+                yield tuple(name.split(".")), 0
+
+
+class _JavaScriptGraph:
+    def __init__(self, files: list[tuple[str, bytes]]):
+        self.data = dict(files)
+        self.by_normalized = {normalized(path): path for path, _data in files}
+        self._imports: dict[str, set[str]] = {}
+
+    def imports(self, path: str) -> set[str]:
+        if path not in self._imports:
+            text = self.data[path].decode("utf-8-sig", errors="replace")
+            found = {resolve_specifier(path, specifier, self.by_normalized) for specifier in _JS_SPECIFIER.findall(text)}
+            self._imports[path] = {target for target in found if target is not None and target != path}
+        return self._imports[path]
+
+    def add_importers(self, kept: set[str]) -> None:
+        candidates = [path for path, data in self.data.items() if _JS_RELATIVE.search(data)]
+        changed = True
+        while changed:
+            changed = False
+            for path in candidates:
+                if path not in kept and self.imports(path) & kept:
+                    kept.add(path)
+                    changed = True
+
+    def add_imports(self, kept: set[str]) -> None:
+        stack = [path for path in kept if path in self.data]
+        while stack:
+            for target in self.imports(stack.pop()):
+                if target not in kept:
+                    kept.add(target)
+                    stack.append(target)
