@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 
 from twitchpolicy.checker import run_checks
 from twitchpolicy.config import Config, find_config, load_config
+from twitchpolicy.prefilter import LIBRARY_COPY_MIN, import_lines, library_copies
 from twitchpolicy.registry import Registry
 from twitchpolicy.scan import ScanResult, scan_paths
 
@@ -188,3 +190,81 @@ def test_parse_error_reported_only_naming_twitch(project, registry: Registry) ->
     result, codes, _unverified = both_ways(["."], registry)
     assert codes == ["TP901"]
     assert result.files_parsed == 1
+
+
+def test_secret_shape_without_secret_name(project, registry: Registry) -> None:
+    write(project.root, {
+        "keys.py": 'CLIENT_SECRET = "k3j4h5g6f7d8s9a0q1w2e3r4t5y6u7"\n',
+        "digests.py": 'EXPECTED_DIGEST = "k3j4h5g6f7d8s9a0q1w2e3r4t5y6u7"\n',
+    })
+    result, codes, _unverified = both_ways(["."], registry)
+    assert codes == ["TP405"]
+    assert result.files_parsed == 1
+
+
+def test_secret_in_authorization_header(project, registry: Registry) -> None:
+    write(project.root, {"calls.py": 'HEADERS = {"Authorization": "Bearer k3j4h5g6f7d8s9a0q1w2e3r4t5y6u7"}\n'})
+    result, codes, _unverified = both_ways(["."], registry)
+    assert codes == ["TP405"]
+    assert result.files_parsed == 1
+
+
+def test_import_lines_keep_continuations() -> None:
+    source = (
+        b'"""Module docs that mention import once."""\n'
+        b"import os, sys\n"
+        b"from .settings import (\n    BASE,\n    SCOPES,\n)\n"
+        b"from auth import token, \\\n    refresh\n"
+        b"x = 1\n"
+        b"    from lazy import thing\n"
+    )
+    assert import_lines(source).split(b"\n") == [
+        b'"""Module docs that mention import once."""',
+        b"import os, sys",
+        b"from .settings import (",
+        b"    BASE,",
+        b"    SCOPES,",
+        b")",
+        b"from auth import token, \\",
+        b"    refresh",
+        b"    from lazy import thing",
+    ]
+
+
+def standard_library_copy(root: Path, folder: str) -> None:
+    """Write a folder of LIBRARY_COPY_MIN modules named like standard library ones, json importing re."""
+    names = sorted(name for name in sys.stdlib_module_names if name.isidentifier() and not name.startswith("_"))[:LIBRARY_COPY_MIN]
+    files = {f"{folder}/{name}.py": f"def helper():\n    return {name!r}\n" for name in names if name not in ("json", "re")}
+    files[f"{folder}/json/__init__.py"] = "import re\n\n\ndef loads(text):\n    return re.sub('x', 'y', text)\n"
+    files[f"{folder}/re/__init__.py"] = "def sub(pattern, replacement, text):\n    return text\n"
+    write(root, files)
+
+
+def test_standard_library_copy_not_followed(project, registry: Registry) -> None:
+    standard_library_copy(project.root, "lib")
+    write(project.root, {
+        "lib/bot.py": (
+            "import json\nimport requests\n\n\n"
+            "def users(token):\n"
+            '    return requests.get("https://api.twitch.tv/helix/users", headers={"Authorization": f"Bearer {token}"})\n'
+        ),
+    })
+    result, codes, unverified = both_ways(["."], registry)
+    assert library_copies([str(path.relative_to(project.root)) for path in project.root.rglob("*.py")]) >= {"lib/json/__init__.py", "lib/re/__init__.py"}
+    assert codes == ["TP401"]
+    assert unverified == ["lib/bot.py:6"]
+    assert result.files_parsed == 1
+
+
+def test_project_module_with_library_name_followed(project, registry: Registry) -> None:
+    write(project.root, {
+        "secrets.py": 'SCOPES = "clips:edit"\n',
+        "auth.py": (
+            "from secrets import SCOPES\n\n"
+            'AUTHORIZE = "https://id.twitch.tv/oauth2/authorize?response_type=code&scope=" + SCOPES\n'
+        ),
+    })
+    assert library_copies(["secrets.py", "auth.py"]) == set()
+    result, codes, _unverified = both_ways(["."], registry)
+    assert codes == ["TP302"]
+    assert result.files_parsed == 2

@@ -5,7 +5,8 @@ package such as ``twurple``, case-insensitive). Then, to a fixed point:
 
 - files that import a kept file (a wrapper's callers, which complete its URL or token),
 - and, from every kept file, the files it imports (a settings module with the
-  base URL, a constants module with the scopes or the client secret), transitively.
+  base URL, a constants module with the scopes or the client secret), transitively,
+  except a copy of the standard library inside the tree.
 
 A file that contains a literal shaped like a Twitch client secret or access
 token is parsed too, because TP405 needs no Twitch name. It is analysed alone
@@ -21,8 +22,10 @@ every Python file of the tree, JavaScript ones as
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 from twitchpolicy.discover import PYTHON_SUFFIXES
 from twitchpolicy.jsresolve import SUFFIXES as JAVASCRIPT_SUFFIXES
@@ -34,9 +37,17 @@ KEYWORDS = (b"twitch", b"helix", b"twurple")
 # The shape pycalls._looks_secret accepts: 30 lower-case letters and digits, whole.
 # NOTE: a secret written with string escapes or as implicitly joined literals does not match and is not found.
 SECRET_SHAPE = re.compile(rb"(?<![A-Za-z0-9])[a-z0-9]{30}(?![A-Za-z0-9])")
+# Maps lower-case letters and digits to "a" and every other byte to a space, so that a plain
+# substring search for 30 "a"s rules out most files before the slower SECRET_SHAPE search.
+_SECRET_ALPHABET = bytes(0x61 if 0x30 <= byte <= 0x39 or 0x61 <= byte <= 0x7A else 0x20 for byte in range(256))
+_SECRET_RUN = b"a" * 30
+# pycalls reports a secret-shaped literal only when it is assigned or passed to a name with one
+# of these words, or sent as an Authorization header.
+_SECRET_NAME_WORDS = (b"secret", b"token", b"password", b"passwd", b"authorization")
 _PY_FROM = re.compile(r"\bfrom[ \t]*(\.*)[ \t]*([\w.]*)[ \t]+import[ \t]*(\([^)]*\)|[^\n;#]*(?:\\\r?\n[^\n;#]*)*)")
 _PY_IMPORT = re.compile(r"\bimport[ \t]+([^\n;#(]*(?:\\\r?\n[^\n;#]*)*)")
-_PY_RELATIVE = re.compile(rb"\bfrom[ \t]*\.")
+_IMPORT_WORD = re.compile(rb"import")
+LIBRARY_COPY_MIN = 20
 _DOTTED = re.compile(r"[^\W\d]\w*(?:\.[^\W\d]\w*)*")
 _JS_SPECIFIER = re.compile(r"""['"`](\.{1,2}(?:/[^'"`\n]*)?)['"`]""")
 _JS_RELATIVE = re.compile(rb"""['"`]\.{1,2}[/'"`]""")
@@ -92,7 +103,11 @@ def select_files(
         lowered = data.lower()
         if any(keyword in lowered for keyword in keywords):
             selection.kept.add(path)
-        elif SECRET_SHAPE.search(data):
+        elif (
+            any(word in lowered for word in _SECRET_NAME_WORDS)
+            and _SECRET_RUN in data.translate(_SECRET_ALPHABET)
+            and SECRET_SHAPE.search(data)
+        ):
             secrets.add(path)
     selection.seeds = len(selection.kept) + len(secrets)
 
@@ -141,9 +156,13 @@ def _add_constant_users(files: Sequence[tuple[str, bytes]], selection: Selection
     constants = collect_constants(sources)
     if not constants:
         return
-    pattern = re.compile(rb"(?<!\w)(?:" + b"|".join(re.escape(name.encode()) for name in sorted(constants)) + rb")(?!\w)")
+    names = [name.encode() for name in sorted(constants)]
+    pattern = re.compile(rb"(?<!\w)(?:" + b"|".join(re.escape(name) for name in names) + rb")(?!\w)")
     for path, data in files:
-        if path in selection.kept or path.endswith(JAVASCRIPT_SUFFIXES) or not pattern.search(data):
+        if path in selection.kept or path.endswith(JAVASCRIPT_SUFFIXES):
+            continue
+        # A substring test first: the pattern's look-behind makes it slow on files without the names.
+        if not any(name in data for name in names) or not pattern.search(data):
             continue
         if path.endswith(PYTHON_SUFFIXES):
             selection.text_candidates.add(path)
@@ -160,7 +179,7 @@ class _PythonGraph:
     def imports(self, file: _PythonFile) -> set[str]:
         """Return the paths of the tree's Python files that ``file`` may import."""
         if file._imports is None:
-            text = file.data.decode("utf-8-sig", errors="replace")
+            text = import_lines(file.data).decode("utf-8-sig", errors="replace")
             found: set[str] = set()
             for module, level in _python_imports(text):
                 target = resolve_import(file.path, file.name, module, level, self.index)
@@ -171,33 +190,97 @@ class _PythonGraph:
 
     def add_importers(self, kept: set[str]) -> None:
         """Keep every Python file that imports a kept one, transitively."""
-        relative = {file.path for file in self.files if _PY_RELATIVE.search(file.data)}
-        frontier = [self.by_path[path] for path in kept if path in self.by_path]
-        while frontier:
-            names = sorted({file.name[-1] for file in frontier if file.name})
-            if not names:
-                break
-            pattern = re.compile(rb"(?<!\w)(?:" + b"|".join(re.escape(name.encode()) for name in names) + rb")(?!\w)")
-            found = []
-            for file in self.files:
-                if file.path in kept:
-                    continue
-                if file.path not in relative and not pattern.search(file.data):
-                    continue
-                if self.imports(file) & kept:
-                    found.append(file)
-            kept.update(file.path for file in found)
-            frontier = found
+        importers: dict[str, list[_PythonFile]] = {}
+        for file in self.files:
+            for target in self.imports(file):
+                importers.setdefault(target, []).append(file)
+        stack = [path for path in kept if path in self.by_path]
+        while stack:
+            for file in importers.get(stack.pop(), ()):
+                if file.path not in kept:
+                    kept.add(file.path)
+                    stack.append(file.path)
 
     def add_imports(self, kept: set[str]) -> None:
-        """Keep every Python file that a kept one imports, transitively."""
+        """Keep every Python file that a kept one imports, transitively, except copies of the standard library."""
+        copies = library_copies(self.by_path)
         stack = [self.by_path[path] for path in kept if path in self.by_path]
         while stack:
             file = stack.pop()
             for target in self.imports(file):
-                if target not in kept:
+                if target not in kept and target not in copies:
                     kept.add(target)
                     stack.append(self.by_path[target])
+
+
+def library_copies(paths: Iterable[str]) -> set[str]:
+    """Return the paths that belong to a copy of the standard library inside the tree.
+
+    A folder that contains at least ``LIBRARY_COPY_MIN`` modules or packages named like
+    standard library modules is taken for such a copy (a vendored interpreter's
+    ``Lib``, say), and its modules of those names are the standard library: a bot's
+    ``import json`` would otherwise bring in most of it. A project's own module that
+    happens to share a name, such as a local ``secrets.py``, is still followed,
+    because no project folder contains that many.
+    """
+    folders: dict[PurePath, set[str]] = {}
+    for path in paths:
+        folder, name = _top_level(PurePath(path))
+        if name in sys.stdlib_module_names:
+            folders.setdefault(folder, set()).add(name)
+    roots = {folder for folder, names in folders.items() if len(names) >= LIBRARY_COPY_MIN}
+    if not roots:
+        return set()
+    copies = set()
+    for path in paths:
+        pure = PurePath(path)
+        for root in roots:
+            if pure.is_relative_to(root) and _stem(pure.relative_to(root).parts[0]) in folders[root]:
+                copies.add(path)
+                break
+    return copies
+
+
+def _top_level(path: PurePath) -> tuple[PurePath, str]:
+    """Return the folder a module or package sits in and its name: ``a/json/__init__.py`` gives ``a`` and ``json``."""
+    if path.name == "__init__.py":
+        return path.parent.parent, path.parent.name
+    return path.parent, _stem(path.name)
+
+
+def _stem(name: str) -> str:
+    return name.split(".", 1)[0]
+
+
+def import_lines(data: bytes) -> bytes:
+    """Return the lines of Python source ``data`` that contain the word ``import``, one per line.
+
+    A line keeps its continuation: the lines up to the closing bracket of
+    ``from x import (...)``, and lines ended by a backslash. Searching for the literal
+    word first is several times faster than a line-anchored pattern over the whole file.
+    """
+    parts = []
+    covered = 0
+    for match in _IMPORT_WORD.finditer(data):
+        if match.start() < covered:
+            continue
+        start = data.rfind(b"\n", 0, match.start()) + 1
+        stop = _line_end(data, match.end())
+        bracket = data.find(b"(", match.end(), stop)
+        if bracket >= 0:
+            closing = data.find(b")", bracket)
+            if closing >= 0:
+                stop = max(stop, _line_end(data, closing))
+        while data[start:stop].rstrip(b"\r").endswith(b"\\") and stop < len(data):
+            stop = _line_end(data, stop + 1)
+        parts.append(data[start:stop])
+        covered = stop
+    return b"\n".join(parts)
+
+
+def _line_end(data: bytes, position: int) -> int:
+    end = data.find(b"\n", position)
+    return len(data) if end < 0 else end
 
 
 def _python_imports(text: str) -> Iterable[tuple[tuple[str, ...], int]]:
