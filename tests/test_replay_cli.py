@@ -226,6 +226,26 @@ MALFORMED = [
         id="no-action",
     ),
     pytest.param(
+        "scenario: x\ndescription: d\nsteps:\n  - call: POST /helix/schedule/segment\n    json:\n      start_time: 2026-01-02T18:00:00Z\n",
+        "bad.twitch.yaml:6: steps[0].json.start_time: unquoted date 2026-01-02T18:00:00+00:00 is a YAML timestamp, which JSON cannot hold; put it in quotes",
+        id="unquoted-timestamp-in-json",
+    ),
+    pytest.param(
+        "scenario: x\ndescription: d\nsteps:\n  - call: POST /helix/chat/messages\n    json: {message: !!binary aGk=}\n",
+        "bad.twitch.yaml:5: steps[0].json.message: invalid value of YAML type bytes; a scenario file holds only strings, numbers, booleans, null, lists and mappings",
+        id="binary-in-json",
+    ),
+    pytest.param(
+        "scenario: x\ndescription: d\nsteps:\n  - advance: .nan\n",
+        "bad.twitch.yaml:4: steps[0].advance: invalid value nan; give a finite number",
+        id="advance-not-a-number",
+    ),
+    pytest.param(
+        "scenario: x\ndescription: d\nworld: {clock: .inf}\nsteps:\n  - advance: 1\n",
+        "bad.twitch.yaml:3: world.clock: invalid value inf; give a finite number",
+        id="clock-infinite",
+    ),
+    pytest.param(
         "scenario: x\ndescription: d\ntokens:\n  app: {kind: app, user: bot_user}\nsteps:\n  - advance: 1\n",
         "bad.twitch.yaml:4: tokens.app.user: an app access token has no user; set kind: user or remove 'user'",
         id="app-token-with-user",

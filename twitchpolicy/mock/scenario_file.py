@@ -8,7 +8,9 @@ YAML, a schema violation, an unknown token, user, scope, client or endpoint.
 
 from __future__ import annotations
 
+import datetime
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -114,7 +116,7 @@ def load_scenario(path: Path, display_name: str | None = None, registry: Registr
     """Read and check one scenario file; raise ScenarioFileError with the first problem by line."""
     file = display_name or str(path)
     data, lines = _read_yaml(path, file)
-    problems = _action_problems(data, lines, file) + schema_problems(data, lines, file, scenario_validator())
+    problems = _action_problems(data, lines, file) + _value_problems(data, lines, file) + schema_problems(data, lines, file, scenario_validator())
     if problems:
         # A missing required field is often a misspelt one, so the unknown-field line comes first.
         raise ScenarioFileError(min(problems, key=lambda problem: (problem.message.endswith(" is required"), problem.line)))
@@ -200,6 +202,34 @@ def _action_problems(data: Any, lines: LineMap, file: str) -> list[Problem]:
         elif len(actions) > 1:
             message = f"step {index + 1} has two actions, {actions[0]} and {actions[1]}; write them as separate steps"
             problems.append(Problem(file, lines.line_of(path + (actions[1],)), format_path(path + (actions[1],)), message))
+    return problems
+
+
+def _value_problems(data: Any, lines: LineMap, file: str) -> list[Problem]:
+    """Report values that JSON cannot hold, which the schema passes and the runner could not send.
+
+    YAML turns an unquoted date into a timestamp, ``!!binary`` into bytes and ``!!set``
+    into a set, and the JSON Schema type ``number`` accepts ``.nan`` and ``.inf``.
+    """
+    problems = []
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(data, ())]
+    while stack:
+        value, path = stack.pop()
+        message = None
+        if isinstance(value, datetime.date):
+            message = f"unquoted date {value.isoformat()} is a YAML timestamp, which JSON cannot hold; put it in quotes"
+        elif isinstance(value, float) and not math.isfinite(value):
+            message = f"invalid value {value}; give a finite number"
+        elif isinstance(value, dict):
+            stack.extend((item, path + (key,)) for key, item in value.items())
+            # Keys are checked as values too, because json.dumps rejects a date or bytes key.
+            stack.extend((key, path + (key,)) for key in value if not isinstance(key, str))
+        elif isinstance(value, list):
+            stack.extend((item, path + (index,)) for index, item in enumerate(value))
+        elif value is not None and not isinstance(value, (str, int, float)):
+            message = f"invalid value of YAML type {type(value).__name__}; a scenario file holds only strings, numbers, booleans, null, lists and mappings"
+        if message is not None:
+            problems.append(Problem(file, lines.line_of(path), format_path(path), message))
     return problems
 
 
