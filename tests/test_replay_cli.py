@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -118,6 +119,27 @@ def test_json_format(tmp_path: Path) -> None:
         "message": "Invalid refresh token",
         "failure": None,
     }
+
+
+def test_json_message_hides_tokens(tmp_path: Path) -> None:
+    (tmp_path / "echo.twitch.yaml").write_text(
+        """\
+scenario: scope-echo
+description: The OAuth server quotes an unknown scope in its message, here an access token sent by mistake.
+tokens:
+  bot: {kind: user, user: bot_user, scopes: clips:edit}
+steps:
+  - call: GET /oauth2/authorize
+    query: {client_id: "${default.client_id}", redirect_uri: "http://localhost:3000/callback", response_type: code, scope: "${bot}"}
+    expect: {status: 400}
+""",
+        encoding="utf-8",
+    )
+    result = replay("--format", "json", "echo.twitch.yaml", cwd=tmp_path)
+    assert result.returncode == 0
+    step = json.loads(result.stdout)["scenarios"][0]["steps"][0]
+    assert step["status"] == 400
+    assert re.fullmatch(r"invalid scope requested: '[a-z0-9]{4}…\(30 chars\)'", step["message"])
 
 
 def test_references_stay_unexpanded_in_output(tmp_path: Path) -> None:

@@ -3,7 +3,8 @@
 Calls go straight to :meth:`World.handle`, so nothing touches the network. A scenario
 stops at its first failing step, because later steps build on the state it left.
 Descriptions show the call as the file writes it, with ``${...}`` references
-unexpanded, and failure text is scrubbed of the world's tokens and secrets.
+unexpanded, and outcomes, messages and failure text are scrubbed of the world's
+tokens and secrets.
 """
 
 from __future__ import annotations
@@ -236,7 +237,8 @@ class _Runner:
         if differs:
             expected_text = format_response(expected_status, expect.get("error"), expect.get("message")) if expected_status is not None else "a status below 400"
             failure = self._scrub(f"expected {expected_text}, got {got}")
-        return StepResult(step, description, self._scrub(got), failure, status, message if isinstance(message, str) else None)
+        shown_message = self._scrub(message) if isinstance(message, str) else None
+        return StepResult(step, description, self._scrub(got), failure, status, shown_message)
 
     # ------------------------------------------------------------------ references
 
