@@ -116,7 +116,11 @@ def load_scenario(path: Path, display_name: str | None = None, registry: Registr
     """Read and check one scenario file; raise ScenarioFileError with the first problem by line."""
     file = display_name or str(path)
     data, lines = _read_yaml(path, file)
-    problems = _action_problems(data, lines, file) + _value_problems(data, lines, file) + schema_problems(data, lines, file, scenario_validator())
+    action_problems = _action_problems(data, lines, file)
+    # The schema's one-action rule reports these steps again, in less helpful words.
+    flagged_steps = {problem.field.split(".")[0] for problem in action_problems}
+    schema = [problem for problem in schema_problems(data, lines, file, scenario_validator()) if problem.field not in flagged_steps]
+    problems = action_problems + _value_problems(data, lines, file) + schema
     if problems:
         # A missing required field is often a misspelt one, so the unknown-field line comes first.
         raise ScenarioFileError(min(problems, key=lambda problem: (problem.message.endswith(" is required"), problem.line)))
@@ -187,7 +191,7 @@ def _record_lines(root: yaml.Node, lines: LineMap, file: str) -> None:
 
 
 def _action_problems(data: Any, lines: LineMap, file: str) -> list[Problem]:
-    """Require exactly one action key in each step. The schema's if/then rules would pass such a step silently."""
+    """Require exactly one action key in each step, with a clearer message than the schema's oneOf gives."""
     if not isinstance(data, dict) or not isinstance(data.get("steps"), list):
         return []
     problems = []
