@@ -89,6 +89,43 @@ def test_wrong_message_fails(tmp_path: Path) -> None:
     assert failed == [expected]
 
 
+def test_missing_message_named_in_failure(tmp_path: Path) -> None:
+    (tmp_path / "empty.twitch.yaml").write_text(
+        """\
+scenario: empty-message
+description: A 410 from Helix has an empty message, and a 200 has no message field at all.
+tokens:
+  bot: {kind: user, user: bot_user}
+steps:
+  - call: GET /helix/users/follows
+    token: bot
+    expect: {status: 410, message: ""}
+  - call: GET /helix/users
+    token: bot
+    expect: {status: 200, message: ""}
+""",
+        encoding="utf-8",
+    )
+    result = replay("empty.twitch.yaml", cwd=tmp_path)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines[1] == "empty.twitch.yaml:6: step 1 call GET /helix/users/follows with token bot: ok, 410"
+    assert lines[2] == "empty.twitch.yaml:9: step 2 call GET /helix/users with token bot: FAILED: expected 200 '', got 200 no message"
+
+
+def test_message_without_status_in_failure(tmp_path: Path) -> None:
+    (tmp_path / "message.twitch.yaml").write_text(
+        "scenario: message-only\ndescription: d\ntokens:\n  bot: {kind: user, user: bot_user}\nsteps:\n"
+        "  - call: GET /helix/users\n    token: bot\n    expect: {message: Invalid OAuth token}\n",
+        encoding="utf-8",
+    )
+    result = replay("message.twitch.yaml", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[1] == (
+        "message.twitch.yaml:6: step 1 call GET /helix/users with token bot: FAILED: expected a status below 400 'Invalid OAuth token', got 200"
+    )
+
+
 def test_failure_in_one_file_runs_the_others(tmp_path: Path) -> None:
     good = (SCENARIOS / "expired_token_refreshed.twitch.yaml").read_text(encoding="utf-8")
     (tmp_path / "good.twitch.yaml").write_text(good, encoding="utf-8")
