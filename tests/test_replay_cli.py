@@ -305,6 +305,17 @@ MALFORMED = [
         id="clock-infinite",
     ),
     pytest.param(
+        "scenario: x\ndescription: d\ntokens:\n  app: {kind: app}\nsteps:\n  - call: get-eventsub-subscriptions\n    token: app\n    as: app\n",
+        "bad.twitch.yaml:8: steps[0].as: the name 'app' is a token, so ${app} would send the token instead; choose another name",
+        id="saved-id-named-like-token",
+    ),
+    pytest.param(
+        "scenario: x\ndescription: d\ntokens:\n  app: {kind: app}\n  bot: {kind: user, user: bot_user}\nsteps:\n"
+        "  - call: get-eventsub-subscriptions\n    token: app\n    as: sub\n  - refresh: bot\n    as: sub\n",
+        "bad.twitch.yaml:11: steps[1].as: the name 'sub' is a saved id, so ${sub} would send the token instead; choose another name",
+        id="token-named-like-saved-id",
+    ),
+    pytest.param(
         "scenario: x\ndescription: d\ntokens:\n  app: {kind: app, user: bot_user}\nsteps:\n  - advance: 1\n",
         "bad.twitch.yaml:4: tokens.app.user: an app access token has no user; set kind: user or remove 'user'",
         id="app-token-with-user",

@@ -384,9 +384,15 @@ class _NameChecker:
                 self._add(path + ("fail_next", "endpoint"), f"unknown endpoint id {endpoint!r}; list ids with 'twitchpolicy endpoints'")
         saved = fields.get("as")
         if saved is not None:
+            saves_token = step.action == "refresh" or (step.method, step.path) == TOKEN_ENDPOINT
+            # A token and a saved id under one name would make ${name} send the token.
             if saved in RESERVED_NAMES:
                 self._add(path + ("as",), f"the name {saved!r} is reserved for a client; choose another name")
-            elif step.action == "refresh" or (step.method, step.path) == TOKEN_ENDPOINT:
+            elif saves_token and saved in self.values:
+                self._add(path + ("as",), f"the name {saved!r} is a saved id, so ${{{saved}}} would send the token instead; choose another name")
+            elif not saves_token and saved in self.tokens:
+                self._add(path + ("as",), f"the name {saved!r} is a token, so ${{{saved}}} would send the token instead; choose another name")
+            elif saves_token:
                 self.tokens.add(saved)
             else:
                 self.values.add(saved)
