@@ -316,6 +316,16 @@ MALFORMED = [
         id="token-named-like-saved-id",
     ),
     pytest.param(
+        "scenario: x\ndescription: d\nworld: {clock: 1.0e+20}\nsteps:\n  - advance: 1\n",
+        "bad.twitch.yaml:3: world.clock: 1e+20 is greater than the maximum of 253402300799",
+        id="clock-after-year-9999",
+    ),
+    pytest.param(
+        "scenario: x\ndescription: d\nworld: {clock: walll}\nsteps:\n  - advance: 1\n",
+        "bad.twitch.yaml:3: world.clock: invalid value 'walll'; expected one of 'fixed', 'wall'",
+        id="clock-misspelt",
+    ),
+    pytest.param(
         "scenario: x\ndescription: d\ntokens:\n  app: {kind: app, user: bot_user}\nsteps:\n  - advance: 1\n",
         "bad.twitch.yaml:4: tokens.app.user: an app access token has no user; set kind: user or remove 'user'",
         id="app-token-with-user",
