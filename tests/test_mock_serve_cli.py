@@ -120,7 +120,7 @@ def test_serve_redirect_uri_with_query():
     redirect_uri = "http://localhost:8000/auth?provider=twitch"
     params = {"client_id": CLIENT_ID, "redirect_uri": redirect_uri, "response_type": "code", "scope": "clips:edit", "state": "s1"}
     with serve("--redirect-uri", redirect_uri) as (process, info):
-        # A browser or a bot that does not follow redirects sees the 302 itself.
+        # Like a browser, a client that does not follow redirects receives the 302 itself.
         approved = httpx.get(f"{info['oauth_url']}/authorize", params=params, follow_redirects=False)
         callback = urlsplit(approved.headers["location"])
         received = parse_qs(callback.query)
@@ -167,7 +167,7 @@ def test_serve_port_in_use():
         (("--host", "example.invalid"), "invalid host 'example.invalid': give a loopback IP address such as 127.0.0.1 or ::1"),
         (("--consenting-user", "nobody"), "invalid value for --consenting-user: no mock user 'nobody'; known users include bot_user, editor_user, follower_user, mock_streamer, mod_user, other_streamer, sub_user, vip_user"),
         (("--redirect-uri", "localhost:8000/auth"), "invalid value for --redirect-uri: 'localhost:8000/auth' is not an absolute http or https URL"),
-        (("--redirect-uri", "http://localhost:8000/auth#done"), "invalid value for --redirect-uri: 'http://localhost:8000/auth#done' has a fragment; OAuth 2.0 redirect URIs must not have one"),
+        (("--redirect-uri", "http://localhost:8000/auth#done"), "invalid value for --redirect-uri: 'http://localhost:8000/auth#done' has a fragment; OAuth 2.0 redirect URIs must not have one, so remove the '#' part"),
     ],
 )
 def test_serve_rejects_bad_options(options, message):

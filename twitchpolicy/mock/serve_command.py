@@ -28,7 +28,7 @@ def build_world(seed: int, clock: str, rate_limit: int, consenting_user: str, de
             raise ValueError(f"{uri!r} is not an absolute http or https URL")
         if "#" in uri:
             # The authorize step puts an implicit-flow token in the fragment, so a second one would clash.
-            raise ValueError(f"{uri!r} has a fragment; OAuth 2.0 redirect URIs must not have one")
+            raise ValueError(f"{uri!r} has a fragment; OAuth 2.0 redirect URIs must not have one, so remove the '#' part")
     world = World(seed=seed, clock=Clock.from_wall_time() if clock == "wall" else Clock(), rate_limit=rate_limit)
     world.consenting_user = consenting_user
     if deny:
