@@ -126,6 +126,19 @@ def test_message_without_status_in_failure(tmp_path: Path) -> None:
     )
 
 
+def test_advance_past_year_9999_fails_its_step(tmp_path: Path) -> None:
+    (tmp_path / "far.twitch.yaml").write_text("scenario: far\ndescription: d\nsteps:\n  - advance: 9007199254740991\n  - advance: 1\n", encoding="utf-8")
+    result = replay("far.twitch.yaml", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr == ""
+    assert result.stdout.splitlines() == [
+        "far.twitch.yaml:1: scenario far: FAILED",
+        "far.twitch.yaml:4: step 1 advance 9007199254740991 s: FAILED: cannot move the mock clock 9007199254740991 s forward, past 9999-12-31T23:59:59Z",
+        "far.twitch.yaml: 1 later step not run after the failure",
+        "Replayed 1 scenario, 1 steps: 0 passed, 1 failed.",
+    ]
+
+
 def test_failure_in_one_file_runs_the_others(tmp_path: Path) -> None:
     good = (SCENARIOS / "expired_token_refreshed.twitch.yaml").read_text(encoding="utf-8")
     (tmp_path / "good.twitch.yaml").write_text(good, encoding="utf-8")
@@ -324,6 +337,21 @@ MALFORMED = [
         "scenario: x\ndescription: d\nworld: {clock: walll}\nsteps:\n  - advance: 1\n",
         "bad.twitch.yaml:3: world.clock: invalid value 'walll'; expected one of 'fixed', 'wall'",
         id="clock-misspelt",
+    ),
+    pytest.param(
+        "scenario: x\ndescription: d\nsteps:\n  - advance: 100000000000000000000\n",
+        "bad.twitch.yaml:4: steps[0].advance: 100000000000000000000 is greater than the maximum of 9007199254740991",
+        id="advance-beyond-exact-integers",
+    ),
+    pytest.param(
+        "scenario: x\ndescription: d\nworld: {rate_limit: 100000000000000000000}\nsteps:\n  - advance: 1\n",
+        "bad.twitch.yaml:3: world.rate_limit: 100000000000000000000 is greater than the maximum of 9007199254740991",
+        id="rate-limit-beyond-exact-integers",
+    ),
+    pytest.param(
+        "scenario: x\ndescription: d\ntokens:\n  app: {kind: app, expires_in: 100000000000000000000}\nsteps:\n  - advance: 1\n",
+        "bad.twitch.yaml:4: tokens.app.expires_in: 100000000000000000000 is greater than the maximum of 9007199254740991",
+        id="expires-in-beyond-exact-integers",
     ),
     pytest.param(
         "scenario: x\ndescription: d\ntokens:\n  app: {kind: app, user: bot_user}\nsteps:\n  - advance: 1\n",

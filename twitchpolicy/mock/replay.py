@@ -132,7 +132,10 @@ class _Runner:
         elif step.action == "exhaust_rate_limit":
             world.exhaust_rate_limit(self.tokens[value])
         elif step.action == "advance":
-            world.advance(value)
+            try:
+                world.advance(value)
+            except ValueError as error:
+                raise StepFailed(str(error)) from None
         elif step.action == "disconnect":
             world.disconnect(value, client_of(world, step.fields.get("client", "default")))
         elif step.action == "change_password":
