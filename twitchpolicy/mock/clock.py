@@ -28,7 +28,7 @@ class Clock:
     def advance(self, seconds: float) -> float:
         """Move the clock forward by ``seconds`` and return the new time.
 
-        Raise ValueError for a negative step, or one that would pass MAX_TIME, which timestamps could not show.
+        Raise ValueError for a negative step, or for one past MAX_TIME, because datetime cannot format later times.
         """
         if seconds < 0:
             raise ValueError(f"cannot move the clock backwards by {seconds} s; use set() to jump to a time")

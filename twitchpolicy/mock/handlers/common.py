@@ -56,7 +56,7 @@ def require_field(data: dict[str, Any], name: str) -> Any:
 def require_id_field(data: dict[str, Any], name: str) -> str:
     """Return the required body field ``name``, a user id, as text; raise 400 when it is not a string."""
     value = require_field(data, name)
-    # NOTE: Twitch's answer to an id sent as a JSON number is not documented; the mock takes its digits.
+    # NOTE: how Twitch responds to an id sent as a JSON number is not documented, so the mock accepts its digits.
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise HelixError(400, f'The field "{name}" must be a string.')
     return str(value)
