@@ -324,6 +324,19 @@ def test_chat_message_settings_and_announcement(http: httpx.Client, twitch: Twit
     assert twitch.announcements[-1]["color"] == "purple"
 
 
+@pytest.mark.parametrize("value", [{"id": "1000001"}, ["1000001"], True], ids=["object", "list", "boolean"])
+def test_chat_ids_must_be_strings(http: httpx.Client, twitch: TwitchMock, value: object) -> None:
+    token = twitch.user_token("bot_user", ["user:write:chat", "moderator:manage:announcements"])
+    before = len(twitch.chat_messages)
+    sent = http.post(f"{HELIX}/chat/messages", json={"broadcaster_id": value, "sender_id": twitch.bot.id, "message": "hello"}, headers=twitch.headers(token))
+    assert sent.text == body(400, 'The field "broadcaster_id" must be a string.')
+    assert len(twitch.chat_messages) == before
+
+    announced = http.post(f"{HELIX}/chat/announcements?broadcaster_id={BROADCASTER_ID}&moderator_id={twitch.bot.id}", json={"message": value}, headers=twitch.headers(token))
+    assert announced.text == body(400, 'The field "message" must be a string.')
+    assert twitch.announcements == []
+
+
 def test_send_chat_message_app_token_grants(http: httpx.Client, twitch: TwitchMock) -> None:
     app_headers = twitch.headers(twitch.app_token())
     message = {"broadcaster_id": twitch.other_broadcaster.id, "sender_id": twitch.bot.id, "message": "hi"}

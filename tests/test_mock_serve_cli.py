@@ -116,6 +116,26 @@ def test_serve_deny_and_consenting_user():
     assert validated["user_id"] == "1000001"
 
 
+def test_serve_redirect_uri_with_query():
+    redirect_uri = "http://localhost:8000/auth?provider=twitch"
+    params = {"client_id": CLIENT_ID, "redirect_uri": redirect_uri, "response_type": "code", "scope": "clips:edit", "state": "s1"}
+    with serve("--redirect-uri", redirect_uri) as (process, info):
+        # Like a browser, a client that does not follow redirects receives the 302 itself.
+        approved = httpx.get(f"{info['oauth_url']}/authorize", params=params, follow_redirects=False)
+        callback = urlsplit(approved.headers["location"])
+        received = parse_qs(callback.query)
+        form = {"client_id": CLIENT_ID, "client_secret": info["client_secret"], "code": received["code"][0], "grant_type": "authorization_code", "redirect_uri": redirect_uri}
+        exchanged = httpx.post(f"{info['oauth_url']}/token", data=form)
+        stop(process)
+    assert approved.status_code == 302
+    assert callback.path == "/auth"
+    assert received["provider"] == ["twitch"]
+    assert received["scope"] == ["clips:edit"]
+    assert received["state"] == ["s1"]
+    assert exchanged.status_code == 200
+    assert exchanged.json()["scope"] == ["clips:edit"]
+
+
 def test_serve_rate_limit():
     with serve("--rate-limit", "2") as (process, info):
         headers = {"Authorization": f"Bearer {info['app_token']}", "Client-Id": CLIENT_ID}
@@ -147,6 +167,7 @@ def test_serve_port_in_use():
         (("--host", "example.invalid"), "invalid host 'example.invalid': give a loopback IP address such as 127.0.0.1 or ::1"),
         (("--consenting-user", "nobody"), "invalid value for --consenting-user: no mock user 'nobody'; known users include bot_user, editor_user, follower_user, mock_streamer, mod_user, other_streamer, sub_user, vip_user"),
         (("--redirect-uri", "localhost:8000/auth"), "invalid value for --redirect-uri: 'localhost:8000/auth' is not an absolute http or https URL"),
+        (("--redirect-uri", "http://localhost:8000/auth#done"), "invalid value for --redirect-uri: 'http://localhost:8000/auth#done' has a fragment; OAuth 2.0 redirect URIs must not have one, so remove the '#' part"),
     ],
 )
 def test_serve_rejects_bad_options(options, message):

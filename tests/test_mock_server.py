@@ -67,6 +67,13 @@ def test_server_port_in_use():
     assert f"twitch-mock-server-{port}" not in server_threads()
 
 
+@pytest.mark.parametrize("port", [70000, -1])
+def test_server_port_out_of_range(port):
+    with pytest.raises(ServerError) as raised:
+        MockServer(port=port)
+    assert str(raised.value) == f"invalid port {port}; give a TCP port from 0 to 65535, or 0 for a free one"
+
+
 def test_server_already_running():
     with MockServer() as server:
         with pytest.raises(ServerError) as raised:

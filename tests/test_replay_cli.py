@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -88,6 +89,56 @@ def test_wrong_message_fails(tmp_path: Path) -> None:
     assert failed == [expected]
 
 
+def test_missing_message_named_in_failure(tmp_path: Path) -> None:
+    (tmp_path / "empty.twitch.yaml").write_text(
+        """\
+scenario: empty-message
+description: A 410 from Helix has an empty message, and a 200 has no message field at all.
+tokens:
+  bot: {kind: user, user: bot_user}
+steps:
+  - call: GET /helix/users/follows
+    token: bot
+    expect: {status: 410, message: ""}
+  - call: GET /helix/users
+    token: bot
+    expect: {status: 200, message: ""}
+""",
+        encoding="utf-8",
+    )
+    result = replay("empty.twitch.yaml", cwd=tmp_path)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines[1] == "empty.twitch.yaml:6: step 1 call GET /helix/users/follows with token bot: ok, 410"
+    assert lines[2] == "empty.twitch.yaml:9: step 2 call GET /helix/users with token bot: FAILED: expected 200 '', got 200 no message"
+
+
+def test_message_without_status_in_failure(tmp_path: Path) -> None:
+    (tmp_path / "message.twitch.yaml").write_text(
+        "scenario: message-only\ndescription: d\ntokens:\n  bot: {kind: user, user: bot_user}\nsteps:\n"
+        "  - call: GET /helix/users\n    token: bot\n    expect: {message: Invalid OAuth token}\n",
+        encoding="utf-8",
+    )
+    result = replay("message.twitch.yaml", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[1] == (
+        "message.twitch.yaml:6: step 1 call GET /helix/users with token bot: FAILED: expected a status below 400 'Invalid OAuth token', got 200"
+    )
+
+
+def test_advance_past_year_9999_fails_its_step(tmp_path: Path) -> None:
+    (tmp_path / "far.twitch.yaml").write_text("scenario: far\ndescription: d\nsteps:\n  - advance: 9007199254740991\n  - advance: 1\n", encoding="utf-8")
+    result = replay("far.twitch.yaml", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr == ""
+    assert result.stdout.splitlines() == [
+        "far.twitch.yaml:1: scenario far: FAILED",
+        "far.twitch.yaml:4: step 1 advance 9007199254740991 s: FAILED: cannot move the mock clock 9007199254740991 s forward, past 9999-12-31T23:59:59Z",
+        "far.twitch.yaml: 1 later step not run after the failure",
+        "Replayed 1 scenario, 1 steps: 0 passed, 1 failed.",
+    ]
+
+
 def test_failure_in_one_file_runs_the_others(tmp_path: Path) -> None:
     good = (SCENARIOS / "expired_token_refreshed.twitch.yaml").read_text(encoding="utf-8")
     (tmp_path / "good.twitch.yaml").write_text(good, encoding="utf-8")
@@ -118,6 +169,27 @@ def test_json_format(tmp_path: Path) -> None:
         "message": "Invalid refresh token",
         "failure": None,
     }
+
+
+def test_json_message_hides_tokens(tmp_path: Path) -> None:
+    (tmp_path / "echo.twitch.yaml").write_text(
+        """\
+scenario: scope-echo
+description: The OAuth server quotes an unknown scope in its message, here an access token sent by mistake.
+tokens:
+  bot: {kind: user, user: bot_user, scopes: clips:edit}
+steps:
+  - call: GET /oauth2/authorize
+    query: {client_id: "${default.client_id}", redirect_uri: "http://localhost:3000/callback", response_type: code, scope: "${bot}"}
+    expect: {status: 400}
+""",
+        encoding="utf-8",
+    )
+    result = replay("--format", "json", "echo.twitch.yaml", cwd=tmp_path)
+    assert result.returncode == 0
+    step = json.loads(result.stdout)["scenarios"][0]["steps"][0]
+    assert step["status"] == 400
+    assert re.fullmatch(r"invalid scope requested: '[a-z0-9]{4}…\(30 chars\)'", step["message"])
 
 
 def test_references_stay_unexpanded_in_output(tmp_path: Path) -> None:
@@ -224,6 +296,62 @@ MALFORMED = [
         "scenario: x\ndescription: d\nsteps:\n  - expect: {status: 200}\n",
         "bad.twitch.yaml:4: steps[0]: step 1 has no action; use one of call, refresh, revoke, expire, exhaust_rate_limit, advance, disconnect, change_password, take_scope, grant, add_role, remove_role, fail_next",
         id="no-action",
+    ),
+    pytest.param(
+        "scenario: x\ndescription: d\nsteps:\n  - call: POST /helix/schedule/segment\n    json:\n      start_time: 2026-01-02T18:00:00Z\n",
+        "bad.twitch.yaml:6: steps[0].json.start_time: unquoted date 2026-01-02T18:00:00+00:00 is a YAML timestamp, which JSON cannot hold; put it in quotes",
+        id="unquoted-timestamp-in-json",
+    ),
+    pytest.param(
+        "scenario: x\ndescription: d\nsteps:\n  - call: POST /helix/chat/messages\n    json: {message: !!binary aGk=}\n",
+        "bad.twitch.yaml:5: steps[0].json.message: invalid value of YAML type bytes; a scenario file holds only strings, numbers, booleans, null, lists and mappings",
+        id="binary-in-json",
+    ),
+    pytest.param(
+        "scenario: x\ndescription: d\nsteps:\n  - advance: .nan\n",
+        "bad.twitch.yaml:4: steps[0].advance: invalid value nan; give a finite number",
+        id="advance-not-a-number",
+    ),
+    pytest.param(
+        "scenario: x\ndescription: d\nworld: {clock: .inf}\nsteps:\n  - advance: 1\n",
+        "bad.twitch.yaml:3: world.clock: invalid value inf; give a finite number",
+        id="clock-infinite",
+    ),
+    pytest.param(
+        "scenario: x\ndescription: d\ntokens:\n  app: {kind: app}\nsteps:\n  - call: get-eventsub-subscriptions\n    token: app\n    as: app\n",
+        "bad.twitch.yaml:8: steps[0].as: the name 'app' is a token, so ${app} would send the token instead; choose another name",
+        id="saved-id-named-like-token",
+    ),
+    pytest.param(
+        "scenario: x\ndescription: d\ntokens:\n  app: {kind: app}\n  bot: {kind: user, user: bot_user}\nsteps:\n"
+        "  - call: get-eventsub-subscriptions\n    token: app\n    as: sub\n  - refresh: bot\n    as: sub\n",
+        "bad.twitch.yaml:11: steps[1].as: the name 'sub' is a saved id, so ${sub} would send the token instead; choose another name",
+        id="token-named-like-saved-id",
+    ),
+    pytest.param(
+        "scenario: x\ndescription: d\nworld: {clock: 1.0e+20}\nsteps:\n  - advance: 1\n",
+        "bad.twitch.yaml:3: world.clock: 1e+20 is greater than the maximum of 253402300799",
+        id="clock-after-year-9999",
+    ),
+    pytest.param(
+        "scenario: x\ndescription: d\nworld: {clock: walll}\nsteps:\n  - advance: 1\n",
+        "bad.twitch.yaml:3: world.clock: invalid value 'walll'; expected one of 'fixed', 'wall'",
+        id="clock-misspelt",
+    ),
+    pytest.param(
+        "scenario: x\ndescription: d\nsteps:\n  - advance: 100000000000000000000\n",
+        "bad.twitch.yaml:4: steps[0].advance: 100000000000000000000 is greater than the maximum of 9007199254740991",
+        id="advance-beyond-exact-integers",
+    ),
+    pytest.param(
+        "scenario: x\ndescription: d\nworld: {rate_limit: 100000000000000000000}\nsteps:\n  - advance: 1\n",
+        "bad.twitch.yaml:3: world.rate_limit: 100000000000000000000 is greater than the maximum of 9007199254740991",
+        id="rate-limit-beyond-exact-integers",
+    ),
+    pytest.param(
+        "scenario: x\ndescription: d\ntokens:\n  app: {kind: app, expires_in: 100000000000000000000}\nsteps:\n  - advance: 1\n",
+        "bad.twitch.yaml:4: tokens.app.expires_in: 100000000000000000000 is greater than the maximum of 9007199254740991",
+        id="expires-in-beyond-exact-integers",
     ),
     pytest.param(
         "scenario: x\ndescription: d\ntokens:\n  app: {kind: app, user: bot_user}\nsteps:\n  - advance: 1\n",

@@ -7,6 +7,8 @@ import time
 
 # 2026-01-01T00:00:00Z: a fixed start makes timestamps in seeded data repeatable.
 DEFAULT_START = 1_767_225_600.0
+# 9999-12-31T23:59:59Z, the last second that datetime can format.
+MAX_TIME = 253_402_300_799.0
 
 
 class Clock:
@@ -24,9 +26,14 @@ class Clock:
         return self._now
 
     def advance(self, seconds: float) -> float:
-        """Move the clock forward by ``seconds`` and return the new time."""
+        """Move the clock forward by ``seconds`` and return the new time.
+
+        Raise ValueError for a negative step, or for one past MAX_TIME, because datetime cannot format later times.
+        """
         if seconds < 0:
             raise ValueError(f"cannot move the clock backwards by {seconds} s; use set() to jump to a time")
+        if seconds > MAX_TIME - self._now:
+            raise ValueError(f"cannot move the mock clock {seconds} s forward, past 9999-12-31T23:59:59Z")
         self._now += seconds
         return self._now
 

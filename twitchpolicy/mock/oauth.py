@@ -7,7 +7,7 @@ the refresh grant's ``Invalid refresh token``, which Twitch documents with one.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from twitchpolicy.mock.calllog import Call
 from twitchpolicy.mock.model import APP, Client, DeviceCode, Token
@@ -121,12 +121,11 @@ def authorize(world: World, request: Request) -> tuple[Response, Token | None]:
         raise OAuthError(400, "invalid response_type")
     scopes = _scope_list(world, params.get("scope"))
     state = params.get("state")
-    separator = "#" if response_type == "token" else "?"
     if world.consent == "deny" or world.consenting_user is None:
         fields = [("error", "access_denied"), ("error_description", "The user denied you access")]
         if state is not None:
             fields.append(("state", state))
-        return _redirect(f"{redirect_uri}{separator}{urlencode(fields)}"), None
+        return _redirect(redirect_uri, fields, in_fragment=response_type == "token"), None
     user = world.consenting_user
     if response_type == "code":
         code = world.new_secret()
@@ -136,16 +135,27 @@ def authorize(world: World, request: Request) -> tuple[Response, Token | None]:
         fields = [("code", code), ("scope", " ".join(scopes))]
         if state is not None:
             fields.append(("state", state))
-        return _redirect(f"{redirect_uri}?{urlencode(fields)}"), None
+        return _redirect(redirect_uri, fields, in_fragment=False), None
     issued = world.user_token(user, scopes, client, refreshable=False, grant="implicit")
     fields = [("access_token", issued.access_token), ("scope", " ".join(scopes)), ("token_type", "bearer")]
     if state is not None:
         fields.append(("state", state))
-    return _redirect(f"{redirect_uri}#{urlencode(fields)}"), issued
+    return _redirect(redirect_uri, fields, in_fragment=True), issued
 
 
-def _redirect(location: str) -> Response:
-    return Response(302, [("Location", location)], b"")
+def _redirect(redirect_uri: str, fields: list[tuple[str, str]], in_fragment: bool) -> Response:
+    """Answer 302 to ``redirect_uri`` with ``fields`` in its fragment or added to its query string.
+
+    A query string that the registered URI already has stays in front, as OAuth 2.0
+    (RFC 6749, section 3.1.2) requires.
+    """
+    if in_fragment:
+        separator = "#"
+    elif redirect_uri.endswith(("?", "&")):
+        separator = ""
+    else:
+        separator = "&" if urlsplit(redirect_uri).query else "?"
+    return Response(302, [("Location", f"{redirect_uri}{separator}{urlencode(fields)}")], b"")
 
 
 def token(world: World, request: Request) -> tuple[Response, Token | None]:

@@ -3,7 +3,8 @@
 Calls go straight to :meth:`World.handle`, so nothing touches the network. A scenario
 stops at its first failing step, because later steps build on the state it left.
 Descriptions show the call as the file writes it, with ``${...}`` references
-unexpanded, and failure text is scrubbed of the world's tokens and secrets.
+unexpanded, and outcomes, messages and failure text are scrubbed of the world's
+tokens and secrets.
 """
 
 from __future__ import annotations
@@ -131,7 +132,10 @@ class _Runner:
         elif step.action == "exhaust_rate_limit":
             world.exhaust_rate_limit(self.tokens[value])
         elif step.action == "advance":
-            world.advance(value)
+            try:
+                world.advance(value)
+            except ValueError as error:
+                raise StepFailed(str(error)) from None
         elif step.action == "disconnect":
             world.disconnect(value, client_of(world, step.fields.get("client", "default")))
         elif step.action == "change_password":
@@ -223,8 +227,9 @@ class _Runner:
         """Compare the response with the step's ``expect``; without one, any status below 400 passes."""
         message = body.get("message") if isinstance(body, dict) else None
         error = body.get("error") if isinstance(body, dict) else None
-        got = format_response(status, error if "error" in step.fields.get("expect", {}) else None, message)
         expect = step.fields.get("expect", {})
+        shown_error = error if "error" in expect else None
+        got = format_response(status, shown_error, message)
         expected_status = expect.get("status", default_status)
         differs = (
             (expected_status is None and status >= 400)
@@ -234,9 +239,16 @@ class _Runner:
         )
         failure = None
         if differs:
-            expected_text = format_response(expected_status, expect.get("error"), expect.get("message")) if expected_status is not None else "a status below 400"
-            failure = self._scrub(f"expected {expected_text}, got {got}")
-        return StepResult(step, description, self._scrub(got), failure, status, message if isinstance(message, str) else None)
+            expected_head = "a status below 400" if expected_status is None else expected_status
+            expected_text = format_response(expected_head, expect.get("error"), expect.get("message"))
+            got_text = got
+            if expected_text == got_text:
+                # The difference is an empty field against a missing one, so name both.
+                expected_text = format_response(expected_head, expect.get("error"), expect.get("message"), shown=tuple(expect))
+                got_text = format_response(status, shown_error, message, shown=tuple(expect))
+            failure = self._scrub(f"expected {expected_text}, got {got_text}")
+        shown_message = self._scrub(message) if isinstance(message, str) else None
+        return StepResult(step, description, self._scrub(got), failure, status, shown_message)
 
     # ------------------------------------------------------------------ references
 
@@ -285,13 +297,21 @@ def _parameter_text(value: Any) -> str:
     return str(value)
 
 
-def format_response(status: int | None, error: str | None, message: str | None) -> str:
-    """Render a response as ``401 'Invalid OAuth token'``, with ``error 'Unauthorized'`` when the error field matters."""
+def format_response(status: int | str | None, error: str | None, message: str | None, shown: tuple[str, ...] = ()) -> str:
+    """Render a response as ``401 'Invalid OAuth token'``, with ``error 'Unauthorized'`` when the error field matters.
+
+    ``shown`` names fields ("error", "message") to print even when empty (``''``) or
+    missing (``no message``), for a failure whose only difference is between the two.
+    """
     parts = [str(status)]
     if error is not None:
         parts.append(f"error {error!r}")
-    if message:
+    elif "error" in shown:
+        parts.append("no error")
+    if message or (message is not None and "message" in shown):
         parts.append(repr(message))
+    elif "message" in shown:
+        parts.append("no message")
     return " ".join(parts)
 
 

@@ -8,7 +8,9 @@ YAML, a schema violation, an unknown token, user, scope, client or endpoint.
 
 from __future__ import annotations
 
+import datetime
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -114,7 +116,11 @@ def load_scenario(path: Path, display_name: str | None = None, registry: Registr
     """Read and check one scenario file; raise ScenarioFileError with the first problem by line."""
     file = display_name or str(path)
     data, lines = _read_yaml(path, file)
-    problems = _action_problems(data, lines, file) + schema_problems(data, lines, file, scenario_validator())
+    action_problems = _action_problems(data, lines, file)
+    # The schema's one-action rule reports these steps again, in less helpful words.
+    flagged_steps = {problem.field.split(".")[0] for problem in action_problems}
+    schema = [problem for problem in schema_problems(data, lines, file, scenario_validator()) if problem.field not in flagged_steps]
+    problems = action_problems + _value_problems(data, lines, file) + schema
     if problems:
         # A missing required field is often a misspelt one, so the unknown-field line comes first.
         raise ScenarioFileError(min(problems, key=lambda problem: (problem.message.endswith(" is required"), problem.line)))
@@ -185,7 +191,7 @@ def _record_lines(root: yaml.Node, lines: LineMap, file: str) -> None:
 
 
 def _action_problems(data: Any, lines: LineMap, file: str) -> list[Problem]:
-    """Require exactly one action key in each step. The schema's if/then rules would pass such a step silently."""
+    """Require exactly one action key in each step, with a clearer message than the schema's oneOf gives."""
     if not isinstance(data, dict) or not isinstance(data.get("steps"), list):
         return []
     problems = []
@@ -200,6 +206,34 @@ def _action_problems(data: Any, lines: LineMap, file: str) -> list[Problem]:
         elif len(actions) > 1:
             message = f"step {index + 1} has two actions, {actions[0]} and {actions[1]}; write them as separate steps"
             problems.append(Problem(file, lines.line_of(path + (actions[1],)), format_path(path + (actions[1],)), message))
+    return problems
+
+
+def _value_problems(data: Any, lines: LineMap, file: str) -> list[Problem]:
+    """Report values that JSON cannot hold, which the schema passes and the runner could not send.
+
+    YAML turns an unquoted date into a timestamp, ``!!binary`` into bytes and ``!!set``
+    into a set, and the JSON Schema type ``number`` accepts ``.nan`` and ``.inf``.
+    """
+    problems = []
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(data, ())]
+    while stack:
+        value, path = stack.pop()
+        message = None
+        if isinstance(value, datetime.date):
+            message = f"unquoted date {value.isoformat()} is a YAML timestamp, which JSON cannot hold; put it in quotes"
+        elif isinstance(value, float) and not math.isfinite(value):
+            message = f"invalid value {value}; give a finite number"
+        elif isinstance(value, dict):
+            stack.extend((item, path + (key,)) for key, item in value.items())
+            # Keys are checked as values too, because json.dumps rejects a date or bytes key.
+            stack.extend((key, path + (key,)) for key in value if not isinstance(key, str))
+        elif isinstance(value, list):
+            stack.extend((item, path + (index,)) for index, item in enumerate(value))
+        elif value is not None and not isinstance(value, (str, int, float)):
+            message = f"invalid value of YAML type {type(value).__name__}; a scenario file holds only strings, numbers, booleans, null, lists and mappings"
+        if message is not None:
+            problems.append(Problem(file, lines.line_of(path), format_path(path), message))
     return problems
 
 
@@ -350,9 +384,15 @@ class _NameChecker:
                 self._add(path + ("fail_next", "endpoint"), f"unknown endpoint id {endpoint!r}; list ids with 'twitchpolicy endpoints'")
         saved = fields.get("as")
         if saved is not None:
+            saves_token = step.action == "refresh" or (step.method, step.path) == TOKEN_ENDPOINT
+            # A token and a saved id under one name would make ${name} send the token.
             if saved in RESERVED_NAMES:
                 self._add(path + ("as",), f"the name {saved!r} is reserved for a client; choose another name")
-            elif step.action == "refresh" or (step.method, step.path) == TOKEN_ENDPOINT:
+            elif saves_token and saved in self.values:
+                self._add(path + ("as",), f"the name {saved!r} is a saved id, so ${{{saved}}} would send the token instead; choose another name")
+            elif not saves_token and saved in self.tokens:
+                self._add(path + ("as",), f"the name {saved!r} is a token, so ${{{saved}}} would send the token instead; choose another name")
+            elif saves_token:
                 self.tokens.add(saved)
             else:
                 self.values.add(saved)

@@ -20,12 +20,15 @@ def build_world(seed: int, clock: str, rate_limit: int, consenting_user: str, de
     """Build the served world.
 
     Raise KeyError for an unknown consenting user, and ValueError for a redirect URI
-    that is not an absolute http or https URL.
+    that is not an absolute http or https URL or that has a fragment.
     """
     for uri in redirect_uris:
         parts = urlsplit(uri)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValueError(f"{uri!r} is not an absolute http or https URL")
+        if "#" in uri:
+            # The authorize step puts an implicit-flow token in the fragment, so a second one would clash.
+            raise ValueError(f"{uri!r} has a fragment; OAuth 2.0 redirect URIs must not have one, so remove the '#' part")
     world = World(seed=seed, clock=Clock.from_wall_time() if clock == "wall" else Clock(), rate_limit=rate_limit)
     world.consenting_user = consenting_user
     if deny:

@@ -35,7 +35,7 @@ STOP_TIMEOUT = 5.0
 
 
 class ServerError(RuntimeError):
-    """The mock server could not start: the address is not loopback, the port is in use, or start-up failed."""
+    """The mock server could not start: the address is not loopback, the port is invalid or in use, or start-up failed."""
 
 
 def loopback_address(host: str) -> str:
@@ -112,6 +112,8 @@ class MockServer:
     """
 
     def __init__(self, world: World | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
+        if not 0 <= port <= 65535:
+            raise ServerError(f"invalid port {port}; give a TCP port from 0 to 65535, or 0 for a free one")
         self.app = TwitchMockApp(world)
         self.host = loopback_address(host)
         self.port = port

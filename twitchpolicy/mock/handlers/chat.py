@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from twitchpolicy.mock.handlers.common import body, no_content, ok, paginate, require, require_field, user_fields
+from twitchpolicy.mock.handlers.common import body, no_content, ok, paginate, require, require_field, require_id_field, user_fields
 from twitchpolicy.mock.protocol import HelixError, Response
 
 if TYPE_CHECKING:
@@ -31,8 +31,8 @@ _SETTING_TYPES = {
 def send_chat_message(context: HelixContext) -> Response:
     world = context.world
     data = body(context)
-    broadcaster_id = str(require_field(data, "broadcaster_id"))
-    sender_id = str(require_field(data, "sender_id"))
+    broadcaster_id = require_id_field(data, "broadcaster_id")
+    sender_id = require_id_field(data, "sender_id")
     text = require_field(data, "message")
     if not isinstance(text, str) or len(text) > MAX_CHAT_MESSAGE_LENGTH:
         raise HelixError(400, f"The message must be text of at most {MAX_CHAT_MESSAGE_LENGTH} characters.")
@@ -95,6 +95,8 @@ def send_chat_announcement(context: HelixContext) -> Response:
     broadcaster_id = require(context, "broadcaster_id")
     data = body(context)
     text = require_field(data, "message")
+    if not isinstance(text, str):
+        raise HelixError(400, 'The field "message" must be a string.')
     color = data.get("color", "primary")
     if color not in ANNOUNCEMENT_COLORS:
         raise HelixError(400, f'The color must be one of {", ".join(ANNOUNCEMENT_COLORS)}, not {color!r}.')
