@@ -19,6 +19,7 @@ Run from the repository root::
 
     python bench/trees.py stdlib /tmp/tree-stdlib --seed 1
     python bench/trees.py twitch /tmp/tree-twitch --files 4000 --seed 1
+    python bench/trees.py stdlib /tmp/tree-small --limit 100   # smoke runs
 
 The output folder must be missing or empty. The last line printed is a JSON
 object with the tree's file, line and byte counts.
@@ -57,10 +58,16 @@ def write(root: Path, relative: str, text: str) -> None:
     path.write_bytes(text.encode("utf-8"))
 
 
-def copy_stdlib(out: Path) -> None:
-    """Copy the standard library's source files, in sorted order, skipping ``STDLIB_SKIPPED_DIRS``."""
+def copy_stdlib(out: Path, limit: int | None = None) -> None:
+    """Copy the standard library's source files in sorted order, skipping ``STDLIB_SKIPPED_DIRS``.
+
+    ``limit`` keeps only the first that many files, for quick smoke runs.
+    """
     stdlib = Path(sysconfig.get_paths()["stdlib"])
+    copied = 0
     for path in sorted(stdlib.rglob("*")):
+        if limit is not None and copied >= limit:
+            break
         relative = path.relative_to(stdlib)
         if STDLIB_SKIPPED_DIRS.intersection(relative.parts[:-1]) or relative.parts[0] in STDLIB_SKIPPED_DIRS:
             continue
@@ -68,6 +75,7 @@ def copy_stdlib(out: Path) -> None:
             target = out / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(path.read_bytes())
+            copied += 1
 
 
 def small_bot(out: Path, spec: BotSpec, rng: random.Random, files: int) -> None:
@@ -107,8 +115,8 @@ def large_bot(out: Path, spec: BotSpec, rng: random.Random, files: int) -> None:
         write(out, f"{folder}/features/{group}/__init__.py", f'"""The {group} commands."""\n')
 
 
-def build_stdlib(out: Path, seed: int) -> None:
-    copy_stdlib(out)
+def build_stdlib(out: Path, seed: int, limit: int | None = None) -> None:
+    copy_stdlib(out, limit)
     rng = random.Random(seed)
     write(out, "twitch_bots/__init__.py", '"""Generated Twitch bots."""\n')
     for index in range(STDLIB_BOT_PACKAGES):
@@ -164,15 +172,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", type=Path, help="output folder; must be missing or empty")
     parser.add_argument("--seed", type=int, default=1, help="random seed of the generated code (default 1)")
     parser.add_argument("--files", type=int, default=DEFAULT_TWITCH_FILES, help=f"number of files in the twitch tree (default {DEFAULT_TWITCH_FILES})")
+    parser.add_argument("--limit", type=int, help="copy only the first N standard library files (stdlib tree only; default all)")
     arguments = parser.parse_args(argv)
 
     out: Path = arguments.out
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        print(f"trees.py: output folder {out} exists and is not empty; remove it or name another", file=sys.stderr)
+        print(f"trees.py: output folder {out} exists and is not empty. Remove it or name another.", file=sys.stderr)
         return 2
     try:
         if arguments.kind == "stdlib":
-            build_stdlib(out, arguments.seed)
+            build_stdlib(out, arguments.seed, arguments.limit)
         else:
             build_twitch(out, arguments.files, arguments.seed)
     except ValueError as error:

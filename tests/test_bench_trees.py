@@ -77,7 +77,7 @@ def test_trees_rejects_non_empty_output(tmp_path: Path) -> None:
     result = build(tmp_path)
 
     assert result.returncode == 2
-    assert result.stderr == f"trees.py: output folder {tmp_path} exists and is not empty; remove it or name another\n"
+    assert result.stderr == f"trees.py: output folder {tmp_path} exists and is not empty. Remove it or name another.\n"
     assert (tmp_path / "kept.txt").read_text(encoding="utf-8") == "keep me"
 
 
