@@ -1,4 +1,4 @@
-"""Smoke test of ``bench/check_speed.py``: a quick run on tiny trees that checks the report's shape, never its times."""
+"""Smoke tests of ``bench/check_speed.py`` and ``bench/mock_speed.py``: quick runs that check the report's shape, never its times."""
 
 from __future__ import annotations
 
@@ -53,3 +53,21 @@ def test_replace_section_keeps_others(tmp_path: Path) -> None:
 
     assert after_replace == "# Benchmarks\n\n## First\n\nnew body\nline two\n\n## Second\n\nsecond body\n"
     assert after_append == after_replace + "\n## Third\n\nthird body\n"
+
+
+def test_mock_speed_quick_writes_section(tmp_path: Path) -> None:
+    benchmarks = tmp_path / "BENCHMARKS.md"
+
+    result = subprocess.run(
+        [sys.executable, str(BENCH / "mock_speed.py"), "--quick", "--calls", "5", "--profile", "--benchmarks", str(benchmarks)],
+        capture_output=True, text=True, check=False, cwd=ROOT,
+    )
+    text = benchmarks.read_text(encoding="utf-8")
+
+    assert result.returncode == 0, result.stderr
+    assert text.startswith("# Benchmarks\n\n## Mock speed (`bench/mock_speed.py`)\n")
+    assert "| twitch_mock (user access token checked, call logged) |" in text
+    assert "| plain respx route, fixed JSON |" in text
+    assert "Target: the mock at most 3× the plain respx route." in text
+    assert "`twitchpolicy/mock/harness.py:" in text
+    assert "### Loopback server" in text
