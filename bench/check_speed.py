@@ -17,6 +17,7 @@ either way.
 from __future__ import annotations
 
 import argparse
+import collections
 import json
 import os
 import re
@@ -28,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from measure import Measurement, load_average, machine_description, record_run, replace_section, run_child
-from speed_report import render_section, targets
+from speed_report import current_commit, render_section, targets
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -189,7 +190,9 @@ def describe_outputs(tree: Tree, tools: Tools, env: dict[str, str]) -> None:
             tree.notes.append(f"read + ast.parse: {counts['parsed']} files parsed, {counts['failed']} with syntax errors")
         elif label == "semgrep":
             report = json.loads(text)
-            tree.notes.append(f"semgrep: {len(report['results'])} findings in {len(report['paths']['scanned'])} files")
+            by_rule = collections.Counter(result["check_id"].rsplit(".", 1)[-1] for result in report["results"])
+            rules = ", ".join(f"{rule} {count}" for rule, count in sorted(by_rule.items()))
+            tree.notes.append(f"semgrep: {len(report['results'])} findings ({rules or 'none'}) in {len(report['paths']['scanned'])} files")
     if tools.ruff:
         listed = subprocess.run([tools.ruff, "check", "--show-files", "--no-cache", str(tree.path)], capture_output=True, text=True, env=env, check=False)
         tree.notes.append(f"ruff: {len([line for line in listed.stdout.splitlines() if line.strip()])} files checked")
@@ -244,6 +247,7 @@ def run(arguments: argparse.Namespace, work: Path) -> str:
     env = child_environment(work)
     tools = detect_tools(arguments, env)
     load_before = load_average()
+    commit = current_commit()
     startup = measure_startup(tools, work, env, arguments.startup_runs)
     trees = []
     for kind in ("stdlib", "twitch"):
@@ -258,7 +262,7 @@ def run(arguments: argparse.Namespace, work: Path) -> str:
         print(f"{row.target}: {row.measured} -> {row.verdict}")
     return render_section(
         machine=machine_description(), load=(load_before, load_average()), tools=tools, trees=trees,
-        startup=startup, rows=rows, runs=arguments.runs, quick=arguments.quick,
+        startup=startup, rows=rows, runs=arguments.runs, quick=arguments.quick, commit=commit,
     )
 
 

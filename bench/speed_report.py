@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from trees import STDLIB_BOT_PACKAGES
+
 if TYPE_CHECKING:
     from check_speed import Tools, Tree
     from measure import Measurement
@@ -131,17 +133,18 @@ def _version_text(name: str, version: str) -> str:
     return version if version.lower().startswith(name) else f"{name} {version}"
 
 
-def _commit() -> str:
+def current_commit() -> str:
+    """Return the short commit hash of the repository that contains this script, or "unknown"."""
     result = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False)
     return result.stdout.strip() or "unknown"
 
 
-def render_section(*, machine: dict[str, str], load: tuple[str, str], tools: Tools, trees: list[Tree], startup: Measurement, rows: list[TargetRow], runs: int, quick: bool) -> str:
+def render_section(*, machine: dict[str, str], load: tuple[str, str], tools: Tools, trees: list[Tree], startup: Measurement, rows: list[TargetRow], runs: int, quick: bool, commit: str) -> str:
     """Render the BENCHMARKS.md section: machine, tools, trees, commands, results and targets."""
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         f"`bench/check_speed.py{' --quick' if quick else ''}`, median of {runs} run{'s' if runs != 1 else ''} per command, "
-        f"{now}, twitchpolicy at commit {_commit()}.",
+        f"{now}, repository at commit {commit}.",
         "",
         f"- Machine: {machine['cpu']}, {machine['cores']} cores, {machine['memory']} RAM, "
         f"{machine['python']}, {machine['os']} (kernel {machine['kernel']}).",
@@ -154,6 +157,10 @@ def render_section(*, machine: dict[str, str], load: tuple[str, str], tools: Too
         "which on Linux is the largest single process among the child and its waited-for descendants, so process-pool workers are not summed.",
         "",
         "### Trees",
+        "",
+        "The stdlib tree contains only the `.py` and `.pyi` files of the standard library (no `site-packages`, test data "
+        f"or other non-source files) plus {STDLIB_BOT_PACKAGES} generated bot packages in `twitch_bots/`. "
+        "The Twitch-heavy tree contains only generated bots.",
         "",
         "| tree | files | Python files | JavaScript and TypeScript files | lines | bytes | built with |",
         "|---|---:|---:|---:|---:|---:|---|",
