@@ -123,6 +123,10 @@ def cold_commands(tree: Tree, tools: Tools) -> dict[str, list[str]]:
     if tools.ruff:
         commands["ruff"] = [tools.ruff, "check", "--select", "E9,F", "--no-cache", str(tree.path)]
     if tools.semgrep:
+        # Without a .semgrepignore file Semgrep applies a default ignore list that skips test
+        # folders (Semgrep 1.187.0 then scanned 882 of the stdlib tree's 1,873 files). An empty
+        # one at the tree's root makes it scan every file, like the other tools.
+        (tree.path / ".semgrepignore").touch()
         commands["semgrep"] = [
             tools.semgrep, "scan", "--config", str(SEMGREP_RULES), "--metrics=off", "--disable-version-check",
             "--json", str(tree.path),
