@@ -10,9 +10,8 @@ token through one real ``httpx.Client``. The mock checks the token, scopes and
 rate limit and records each call, and the plain respx route returns fixed
 JSON. The target is the mock at most 3× the plain route. When the mock misses
 it, or with ``--profile``, one repetition runs under cProfile and the section
-lists where its time goes. A third measurement, requests per second through
-the loopback server ``twitchpolicy mock serve``, runs only when the installed
-twitchpolicy has that command.
+lists where its time goes. ``mock_server.py`` measures requests per second
+through the loopback server, ``twitchpolicy mock serve``.
 """
 
 from __future__ import annotations
@@ -30,7 +29,6 @@ import respx
 
 from measure import load_average, machine_description, replace_section
 from mock_profile import profile_rows
-from mock_server_speed import measure_loopback_server
 
 from twitchpolicy.mock.harness import TwitchMock
 from twitchpolicy.mock.world import World
@@ -99,7 +97,7 @@ def measure_in_process(calls: int, repetitions: int) -> tuple[list[float], list[
     return mock_times, respx_times
 
 
-def render_section(arguments: argparse.Namespace, mock_times: list[float], respx_times: list[float], profile: list[str] | None, server: list[str], load: tuple[str, str]) -> str:
+def render_section(arguments: argparse.Namespace, mock_times: list[float], respx_times: list[float], profile: list[str] | None, load: tuple[str, str]) -> str:
     machine = machine_description()
     mock_median, respx_median = statistics.median(mock_times), statistics.median(respx_times)
     ratio = mock_median / respx_median
@@ -124,7 +122,6 @@ def render_section(arguments: argparse.Namespace, mock_times: list[float], respx
     lines += ["", f"Target: the mock at most {MAX_MOCK_RATIO:.0f}× the plain respx route. Measured {ratio:.1f}×: {verdict}."]
     if profile:
         lines += ["", "### Where the mock's time goes", "", *profile]
-    lines += ["", "### Loopback server", "", *server]
     return "\n".join(lines)
 
 
@@ -160,11 +157,8 @@ def main(argv: list[str] | None = None) -> int:
         profiler = cProfile.Profile()
         mock_repetition(arguments.calls, profiler)
         profile = profile_rows(profiler)
-    server = measure_loopback_server(arguments.calls)
-    for line in server:
-        print(line)
 
-    section = render_section(arguments, mock_times, respx_times, profile, server, (load_before, load_average()))
+    section = render_section(arguments, mock_times, respx_times, profile, (load_before, load_average()))
     if arguments.no_write or arguments.benchmarks is None:
         print(section)
     else:

@@ -70,16 +70,4 @@ def test_mock_speed_quick_writes_section(tmp_path: Path) -> None:
     assert "| plain respx route, fixed JSON |" in text
     assert "Target: the mock at most 3× the plain respx route." in text
     assert "`twitchpolicy/mock/harness.py:" in text
-    assert "### Loopback server" in text
 
-
-def test_server_ready_line_endpoints() -> None:
-    server_speed = load_bench_module("mock_server_speed")
-    flat = {"helix": "http://127.0.0.1:8123/helix", "client_id": "cid", "client_secret": "secret"}
-    nested = {
-        "urls": {"helix": "http://127.0.0.1:8123/helix/", "oauth": "http://127.0.0.1:8123/oauth2"},
-        "client": {"client_id": "cid", "client_secret": "secret"},
-    }
-
-    assert server_speed.read_endpoints(flat) == ("http://127.0.0.1:8123/helix", "http://127.0.0.1:8123/oauth2/token", "cid", "secret")
-    assert server_speed.read_endpoints(nested) == ("http://127.0.0.1:8123/helix", "http://127.0.0.1:8123/oauth2/token", "cid", "secret")
