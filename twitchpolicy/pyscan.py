@@ -423,9 +423,12 @@ class PythonModule:
     def find_mentions(self, consumed: set[int]) -> list[CallSite]:
         """Report absolute Twitch URLs in outermost string expressions that no HTTP call consumed."""
         sites = []
-        stack: list[tuple[ast.AST, Scope]] = [(self.tree, Scope())]
-        while stack:
-            node, scope = stack.pop()
+        # The kept walk is depth first, so the nodes below an evaluated string expression
+        # follow it; they are skipped, as only outermost expressions count.
+        inside: set[int] = set()
+        for node, scope in self._walk():
+            if id(node) in inside:
+                continue
             if _is_string_expression(node) and id(node) not in self.string_statements:
                 url = self.evaluate(node, scope, set())
                 if url is not None:
@@ -433,8 +436,7 @@ class PythonModule:
                     if id(node) not in consumed and parsed is not None and parsed.host is not None and not parsed.is_base:
                         kind = "webhook-topic" if id(node) in self.webhook_topics else "mention"
                         sites.append(CallSite(self.path, node.lineno, self.column(node), url, None, kind, end_line=node.end_lineno or node.lineno))
-                    continue
-            stack.extend(self._children(node, scope))
+                    inside.update(id(child) for child in walk(node))
         return sites
 
     def column(self, node: ast.expr) -> int:
