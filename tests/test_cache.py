@@ -118,6 +118,44 @@ def test_crafted_entry_values_rejected(tmp_path: Path, cli) -> None:
     assert recovered.stderr == ""
 
 
+def _set_line_text(facts: dict) -> None:
+    facts["bot.py"]["sites"][0]["at"][1] = "6"
+
+
+def _set_url_number(facts: dict) -> None:
+    facts["bot.py"]["sites"][0]["url"] = 5
+
+
+def _set_method_list(facts: dict) -> None:
+    facts["bot.py"]["sites"][1]["method"] = ["POST"]
+
+
+def _set_token_kind_object(facts: dict) -> None:
+    facts["bot.py"]["sites"][1]["token"][0] = {"kind": "app"}
+
+
+def _set_endpoint_number(facts: dict) -> None:
+    facts["bot.py"]["sites"][1]["endpoint"] = 7
+
+
+@pytest.mark.parametrize("craft", [_set_line_text, _set_url_number, _set_method_list, _set_token_kind_object, _set_endpoint_number])
+def test_crafted_entry_types_rejected(tmp_path: Path, cli, craft) -> None:
+    make_project(tmp_path)
+    cold = cli("check", ".", "--format", "json", cwd=tmp_path)
+    crafted = 0
+    for path in (tmp_path / ".twitchpolicy_cache").glob("facts-*.json"):
+        document = json.loads(path.read_text(encoding="utf-8"))
+        if "bot.py" in document["data"]["facts"]:
+            craft(document["data"]["facts"])
+            path.write_text(json.dumps(document), encoding="utf-8")
+            crafted += 1
+    assert crafted == 1
+    recovered = cli("check", ".", "--format", "json", cwd=tmp_path)
+    assert recovered.stderr == ""
+    assert recovered.returncode == 1
+    assert recovered.stdout == cold.stdout
+
+
 def test_no_cache_creates_nothing(tmp_path: Path, cli) -> None:
     make_project(tmp_path)
     completed = cli("check", ".", "--no-cache", cwd=tmp_path)
