@@ -150,6 +150,23 @@ def test_github_warning_command(project: Project, cli) -> None:
     assert result.stdout == "::warning file=bot.py,line=2,col=8,title=TP903 unused-suppression::suppression ignore[TP101] matches no finding\n"
 
 
+def test_control_characters_escaped(project: Project, cli) -> None:
+    # The literal is written with Python escapes, so the scanned URL contains ESC and SOH.
+    project.write("bot.py", 'import requests\n\nrequests.get("https://api.twitch.tv/helix/nope\\x1b]0;title\\x07\\x01")\n')
+    text = cli("check", "--no-cache", ".", cwd=project.root)
+    github = cli("check", "--no-cache", "--format", "github", ".", cwd=project.root)
+
+    assert text.returncode == 1
+    assert text.stdout.splitlines()[0] == (
+        "bot.py:3:1: TP101 /helix/nope\\x1b]0;title\\x07\\x01 is not a Twitch API endpoint (https://dev.twitch.tv/docs/api/reference/)"
+    )
+    assert github.returncode == 1
+    assert github.stdout == (
+        "::error file=bot.py,line=3,col=1,title=TP101 unknown-endpoint::"
+        "/helix/nope\\x1b]0;title\\x07\\x01 is not a Twitch API endpoint (https://dev.twitch.tv/docs/api/reference/)\n"
+    )
+
+
 # ---------------------------------------------------------------- GitLab Code Quality
 
 
