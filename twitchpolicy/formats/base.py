@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from twitchpolicy.checker import UnverifiedCall
 from twitchpolicy.rules import Finding
 
-# C0 control characters other than tab, DEL and C1 control characters. A scanned file sets the URLs and names that
-# messages quote, and an ESC among them would start a terminal escape sequence.
+# C0 control characters other than tab, DEL and C1 control characters. A scanned file sets
+# the URLs and names that messages quote, and an ESC among them starts a terminal escape sequence.
 _CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 _LINE_BREAKS = "\r\n"
 
