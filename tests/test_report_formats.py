@@ -270,6 +270,19 @@ def test_junit_parses(project: Project, cli) -> None:
     assert cases[3].find("failure") is None
 
 
+def test_junit_control_character_paths(project: Project, cli) -> None:
+    project.write("a\x1bb.py", 'import requests\nrequests.get("https://api.twitch.tv/kraken/users")\n')
+    project.write("c\x01.py", "# no Twitch call here\n")
+    result = cli("check", "--no-cache", "--format", "junit", ".", cwd=project.root)
+
+    assert result.returncode == 1
+    cases = ElementTree.fromstring(result.stdout).find("testsuite").findall("testcase")
+    assert [(case.get("classname"), case.get("file"), case.get("name")) for case in cases] == [
+        ("a\ufffdb.py", "a\ufffdb.py", "TP103 kraken-endpoint at 2:1"),
+        ("c\ufffd.py", "c\ufffd.py", "c\ufffd.py"),
+    ]
+
+
 def test_junit_clean_run(cli) -> None:
     result = cli("check", "--format", "junit", "fixtures/clean_bot")
 
