@@ -283,6 +283,20 @@ def test_junit_control_character_paths(project: Project, cli) -> None:
     ]
 
 
+def test_junit_lists_files_prefilter_skips(project: Project, cli) -> None:
+    project.write("bot.py", 'import requests\nrequests.get("https://api.twitch.tv/kraken/users")\n')
+    project.write("util.py", "def pad(text):\n    return text.rjust(4)\n")
+    result = cli("check", "--no-cache", "--format", "junit", ".", cwd=project.root)
+
+    assert result.returncode == 1
+    suite = ElementTree.fromstring(result.stdout).find("testsuite")
+    assert (suite.get("tests"), suite.get("failures")) == ("2", "1")
+    assert [(case.get("classname"), case.get("name")) for case in suite.findall("testcase")] == [
+        ("bot.py", "TP103 kraken-endpoint at 2:1"),
+        ("util.py", "util.py"),
+    ]
+
+
 def test_junit_clean_run(cli) -> None:
     result = cli("check", "--format", "junit", "fixtures/clean_bot")
 

@@ -188,7 +188,7 @@ def check(
     report = Report(
         findings=findings,
         fingerprints=fingerprints,
-        files=sorted(set(result.sources) | {problem.path for problem in result.problems}),
+        files=sorted(set(result.paths) | {problem.path for problem in result.problems}),
         files_scanned=result.files_scanned,
         unverified=outcome.unverified,
         verbose=verbose,
