@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -154,6 +155,27 @@ def test_crafted_entry_types_rejected(tmp_path: Path, cli, craft) -> None:
     assert recovered.stderr == ""
     assert recovered.returncode == 1
     assert recovered.stdout == cold.stdout
+
+
+def test_same_relative_path_other_folder(tmp_path: Path, cli) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "bot"\n', encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    top = tmp_path / "bot.py"
+    nested = tmp_path / "sub" / "bot.py"
+    top.write_text('import requests\nrequests.get("https://api.twitch.tv/kraken/users")\n', encoding="utf-8")
+    nested.write_text('import requests\nrequests.get("https://api.twitch.tv/helix/usersX")\n', encoding="utf-8")
+    # Equal size and modification time, as files unpacked from one archive have.
+    assert top.stat().st_size == nested.stat().st_size
+    for path in (top, nested):
+        os.utime(path, ns=(1_767_225_600_000_000_000, 1_767_225_600_000_000_000))
+
+    in_sub = cli("check", "--format", "json", ".", cwd=tmp_path / "sub")
+    at_top = cli("check", "--format", "json", "bot.py", cwd=tmp_path)
+
+    assert [finding["code"] for finding in json.loads(in_sub.stdout)["findings"]] == ["TP101"]
+    assert [finding["code"] for finding in json.loads(at_top.stdout)["findings"]] == ["TP103"]
+    assert (tmp_path / ".twitchpolicy_cache").is_dir()
+    assert not (tmp_path / "sub" / ".twitchpolicy_cache").exists()
 
 
 def test_no_cache_creates_nothing(tmp_path: Path, cli) -> None:

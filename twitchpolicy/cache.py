@@ -81,14 +81,17 @@ class Cache:
 
     def known_digest(self, path: str, stat: os.stat_result) -> str | None:
         """Return the digest recorded for ``path`` if its size and modification time are unchanged."""
-        entry = self._stats.get(path)
+        entry = self._stats.get(os.path.abspath(path))
         if entry is not None and entry[0] == stat.st_size and entry[1] == stat.st_mtime_ns:
             return entry[2]
         return None
 
     def record_digest(self, path: str, stat: os.stat_result, value: str) -> None:
-        if self._stats.get(path) != [stat.st_size, stat.st_mtime_ns, value]:
-            self._stats[path] = [stat.st_size, stat.st_mtime_ns, value]
+        # Keyed by absolute path: runs from different folders share the cache, and the same
+        # relative path can then name two files of equal size and time, as a tar archive leaves them.
+        key = os.path.abspath(path)
+        if self._stats.get(key) != [stat.st_size, stat.st_mtime_ns, value]:
+            self._stats[key] = [stat.st_size, stat.st_mtime_ns, value]
             self._stats_changed = True
 
     def _load_stats(self) -> dict[str, list]:
