@@ -251,11 +251,17 @@ def _print_scan_summary(result: ScanResult) -> None:
 
 
 def _config_excludes(config: Config) -> tuple[str, ...]:
-    """Return the configuration's exclude globs, each also anchored at the configuration file's folder."""
+    """Return the configuration's exclude globs, each also anchored at the configuration file's folder.
+
+    The anchored glob is absolute, so it matches whichever folder the check runs from
+    and whether the paths to check are given relative or absolute.
+    """
+    import glob
+
     if config.path is None:
         return config.exclude
-    base = os.path.relpath(config.path.parent)
-    anchored = tuple(os.path.normpath(os.path.join(base, pattern)) for pattern in config.exclude if base != ".")
+    folder = glob.escape(Path(os.path.abspath(config.path.parent)).as_posix())
+    anchored = tuple(os.path.normpath(f"{folder}/{pattern}") for pattern in config.exclude if not os.path.isabs(pattern))
     return config.exclude + anchored
 
 
