@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -176,6 +179,32 @@ def test_same_relative_path_other_folder(tmp_path: Path, cli) -> None:
     assert [finding["code"] for finding in json.loads(at_top.stdout)["findings"]] == ["TP103"]
     assert (tmp_path / ".twitchpolicy_cache").is_dir()
     assert not (tmp_path / "sub" / ".twitchpolicy_cache").exists()
+
+
+def test_scanner_code_invalidates(tmp_path: Path) -> None:
+    # Two commits of twitchpolicy share a version number, as pre-commit's rev updates install them.
+    install = tmp_path / "install"
+    shutil.copytree(ROOT / "twitchpolicy", install / "twitchpolicy", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "policy", install / "twitchpolicy" / "policy")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text('[project]\nname = "bot"\n', encoding="utf-8")
+    (project / "settings.py").write_text('CLIENT_SECRET = "k3j4h5g6f7d8s9a0q1w2e3r4t5y6u7"\n', encoding="utf-8")
+    environment = {**os.environ, "PYTHONPATH": str(install)}
+
+    def check() -> str:
+        command = [sys.executable, "-m", "twitchpolicy", "check", "--format", "json", "."]
+        completed = subprocess.run(command, cwd=project, env=environment, capture_output=True, text=True, timeout=120)
+        assert completed.stderr == ""
+        return json.loads(completed.stdout)["findings"][0]["message"]
+
+    first = check()
+    sites = install / "twitchpolicy" / "sites.py"
+    sites.write_text(sites.read_text(encoding="utf-8").replace("characters, masked>", "characters, hidden>"), encoding="utf-8")
+    second = check()
+
+    assert "<30 characters, masked>" in first
+    assert "<30 characters, hidden>" in second
 
 
 def test_no_cache_creates_nothing(tmp_path: Path, cli) -> None:

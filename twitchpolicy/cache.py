@@ -1,7 +1,7 @@
 """The ``.twitchpolicy_cache`` folder: file digests, pre-filter selections and analysis facts from earlier runs.
 
-Every entry is keyed by a BLAKE2b digest of what produced it: the tool version,
-the registry (bundled and ``--policy`` files), the configuration, and the bytes
+Every entry is keyed by a BLAKE2b digest of what produced it: the tool version
+and source files, the registry (bundled and ``--policy`` files), the configuration, and the bytes
 of the files involved. A file whose size and modification time (``st_mtime_ns``)
 are unchanged is taken as unchanged without reading it, as mypy's incremental
 cache does. An edit that keeps both is therefore missed until the file changes
@@ -54,6 +54,11 @@ def run_key(policy_files: Iterable[str], settings: object) -> str:
 
     hasher = hashlib.blake2b(digest_size=16)
     hasher.update(f"{FORMAT}\0{__version__}\0{settings!r}\0".encode())
+    # Installs from two commits of the repository share the version number, so the
+    # scanner's own code is part of the key too.
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        hasher.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     bundled = bundled_policy_dir()
     for path in sorted(bundled.rglob("*")):
         if path.is_file():
