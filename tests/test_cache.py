@@ -207,6 +207,28 @@ def test_scanner_code_invalidates(tmp_path: Path) -> None:
     assert "<30 characters, hidden>" in second
 
 
+def test_special_files_in_cache_ignored(tmp_path: Path, cli) -> None:
+    make_project(tmp_path)
+    cold = cli("check", ".", "--format", "json", cwd=tmp_path)
+    folder = tmp_path / ".twitchpolicy_cache"
+    facts = sorted(folder.glob("facts-*.json"))
+    assert facts
+    for path in facts:
+        path.unlink()
+        path.symlink_to("/dev/zero")
+    (folder / "files.json").unlink()
+    os.mkfifo(folder / "files.json")
+
+    # Reading the FIFO or /dev/zero would block or fill the memory, so a timeout ends a failing run.
+    command = [sys.executable, "-m", "twitchpolicy", "check", ".", "--format", "json"]
+    recovered = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+
+    assert recovered.stderr == ""
+    assert recovered.stdout == cold.stdout
+    assert (folder / "files.json").is_file()
+    assert not any(path.is_symlink() for path in facts)
+
+
 def test_no_cache_creates_nothing(tmp_path: Path, cli) -> None:
     make_project(tmp_path)
     completed = cli("check", ".", "--no-cache", cwd=tmp_path)

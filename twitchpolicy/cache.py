@@ -9,7 +9,8 @@ again, which is rare but possible on file systems with a coarse clock.
 
 Entries are JSON, never pickle: the cache sits in the scanned tree, which may
 commit a crafted one, and reading it must not run code. An entry that is corrupt,
-of another format or of another key is ignored and rebuilt. Writes go to a
+a symbolic link or special file, of another format or of another key is ignored
+and rebuilt. Writes go to a
 temporary file that ``os.replace`` moves in place, so parallel runs never read a
 half-written entry. A folder that cannot be written only disables the cache.
 """
@@ -22,6 +23,7 @@ import os
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 from twitchpolicy import __version__
@@ -137,7 +139,7 @@ class Cache:
 
     def _read(self, name: str) -> Any:
         try:
-            document = json.loads(self._path(name).read_text(encoding="utf-8"))
+            document = json.loads(_read_regular_file(self._path(name)).decode("utf-8"))
         except (OSError, UnicodeDecodeError, ValueError, RecursionError):
             return None
         if not isinstance(document, dict) or document.get("format") != FORMAT or document.get("key") != self.key:
@@ -167,3 +169,18 @@ class Cache:
         self.folder.mkdir(parents=True, exist_ok=True)
         (self.folder / "CACHEDIR.TAG").write_text(CACHEDIR_TAG, encoding="utf-8")
         (self.folder / ".gitignore").write_text("*\n", encoding="utf-8")
+
+
+def _read_regular_file(path: Path) -> bytes:
+    """Read ``path``, raising OSError when it is a symbolic link or not a regular file.
+
+    A committed cache may hold a link to ``/dev/zero`` or a FIFO, which would fill the
+    memory or block the run. The cache writes every entry with ``os.replace``, which
+    replaces such a link with a regular file.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    descriptor = os.open(path, flags)
+    with os.fdopen(descriptor, "rb") as file:
+        if not S_ISREG(os.fstat(file.fileno()).st_mode):
+            raise OSError(f"not a regular file: {path}")
+        return file.read()
