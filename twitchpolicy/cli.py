@@ -216,6 +216,9 @@ def _read_baseline(path: str) -> frozenset[str]:
 
 def _deliver(text: str, output_file: str | None, color: bool) -> None:
     """Write the report to ``output_file``, or to standard output when there is none."""
+    from twitchpolicy.output import escape_surrogates
+
+    text = escape_surrogates(text)
     if output_file is None:
         # click.echo strips ANSI codes from output that is not a terminal unless color=True.
         click.echo(text, nl=False, color=True if color else None)
