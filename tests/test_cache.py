@@ -229,6 +229,19 @@ def test_special_files_in_cache_ignored(tmp_path: Path, cli) -> None:
     assert not any(path.is_symlink() for path in facts)
 
 
+def test_undecodable_file_name_cached(tmp_path: Path, cli) -> None:
+    make_project(tmp_path)
+    (tmp_path / os.fsdecode(b"old\xff.py")).write_text('import requests\nrequests.get("https://api.twitch.tv/kraken/users")\n', encoding="utf-8")
+    fresh = cli("check", ".", "--format", "json", "--no-cache", cwd=tmp_path)
+    cold = cli("check", ".", "--format", "json", cwd=tmp_path)
+    warm = cli("check", ".", "--format", "json", cwd=tmp_path)
+
+    assert cold.stderr == ""
+    assert cold.stdout == fresh.stdout
+    assert warm.stdout == fresh.stdout
+    assert "TP103" in [finding["code"] for finding in json.loads(warm.stdout)["findings"]]
+
+
 def test_no_cache_creates_nothing(tmp_path: Path, cli) -> None:
     make_project(tmp_path)
     completed = cli("check", ".", "--no-cache", cwd=tmp_path)

@@ -67,9 +67,9 @@ def run_key(policy_files: Iterable[str], settings: object) -> str:
             hasher.update(path.relative_to(bundled).as_posix().encode() + b"\0" + path.read_bytes())
     for name in policy_files:
         try:
-            hasher.update(b"\0extra\0" + name.encode() + b"\0" + Path(name).read_bytes())
+            hasher.update(b"\0extra\0" + os.fsencode(name) + b"\0" + Path(name).read_bytes())
         except OSError:
-            hasher.update(b"\0missing\0" + name.encode())
+            hasher.update(b"\0missing\0" + os.fsencode(name))
     return hasher.hexdigest()
 
 
@@ -121,7 +121,7 @@ class Cache:
         hasher = hashlib.blake2b(digest_size=16)
         hasher.update(f"{self.key}\0{kind}\0".encode())
         for part in parts:
-            hasher.update(part.encode() + b"\0")
+            hasher.update(os.fsencode(part) + b"\0")
         return f"{kind}-{hasher.hexdigest()}"
 
     def load(self, name: str) -> Any:
