@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -131,6 +132,23 @@ def test_baseline_invalid(project: Project, cli, content: str | None, message: s
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr == message + "\n"
+
+
+def test_baseline_path_through_symlink(tmp_path: Path, cli) -> None:
+    # A shell's $PWD keeps a symbolic link that the process's working directory resolves.
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "bot.py").write_text('import requests\nrequests.get("https://api.twitch.tv/kraken/users")\n', encoding="utf-8")
+    link = tmp_path / "link"
+    link.symlink_to(real, target_is_directory=True)
+
+    cli("check", "--no-cache", "--write-baseline", "baseline.json", ".", cwd=link)
+    linked = cli("check", "--no-cache", "--format", "gitlab", "--baseline", "baseline.json", str(link), cwd=link)
+    plain = cli("check", "--no-cache", "--format", "gitlab", str(link), cwd=link)
+
+    assert linked.returncode == 0
+    assert json.loads(linked.stdout) == []
+    assert [issue["location"]["path"] for issue in json.loads(plain.stdout)] == ["bot.py"]
 
 
 def test_baseline_options_exclusive(project: Project, cli) -> None:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -116,6 +120,126 @@ def test_crafted_entry_values_rejected(tmp_path: Path, cli) -> None:
     recovered = cli("check", ".", "--format", "json", cwd=tmp_path)
     assert recovered.stdout == cold.stdout
     assert recovered.stderr == ""
+
+
+def _set_line_text(facts: dict) -> None:
+    facts["bot.py"]["sites"][0]["at"][1] = "6"
+
+
+def _set_url_number(facts: dict) -> None:
+    facts["bot.py"]["sites"][0]["url"] = 5
+
+
+def _set_method_list(facts: dict) -> None:
+    facts["bot.py"]["sites"][1]["method"] = ["POST"]
+
+
+def _set_token_kind_object(facts: dict) -> None:
+    facts["bot.py"]["sites"][1]["token"][0] = {"kind": "app"}
+
+
+def _set_endpoint_number(facts: dict) -> None:
+    facts["bot.py"]["sites"][1]["endpoint"] = 7
+
+
+@pytest.mark.parametrize("craft", [_set_line_text, _set_url_number, _set_method_list, _set_token_kind_object, _set_endpoint_number])
+def test_crafted_entry_types_rejected(tmp_path: Path, cli, craft) -> None:
+    make_project(tmp_path)
+    cold = cli("check", ".", "--format", "json", cwd=tmp_path)
+    crafted = 0
+    for path in (tmp_path / ".twitchpolicy_cache").glob("facts-*.json"):
+        document = json.loads(path.read_text(encoding="utf-8"))
+        if "bot.py" in document["data"]["facts"]:
+            craft(document["data"]["facts"])
+            path.write_text(json.dumps(document), encoding="utf-8")
+            crafted += 1
+    assert crafted == 1
+    recovered = cli("check", ".", "--format", "json", cwd=tmp_path)
+    assert recovered.stderr == ""
+    assert recovered.returncode == 1
+    assert recovered.stdout == cold.stdout
+
+
+def test_same_relative_path_other_folder(tmp_path: Path, cli) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "bot"\n', encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    top = tmp_path / "bot.py"
+    nested = tmp_path / "sub" / "bot.py"
+    top.write_text('import requests\nrequests.get("https://api.twitch.tv/kraken/users")\n', encoding="utf-8")
+    nested.write_text('import requests\nrequests.get("https://api.twitch.tv/helix/usersX")\n', encoding="utf-8")
+    # Equal size and modification time, as files unpacked from one archive have.
+    assert top.stat().st_size == nested.stat().st_size
+    for path in (top, nested):
+        os.utime(path, ns=(1_767_225_600_000_000_000, 1_767_225_600_000_000_000))
+
+    in_sub = cli("check", "--format", "json", ".", cwd=tmp_path / "sub")
+    at_top = cli("check", "--format", "json", "bot.py", cwd=tmp_path)
+
+    assert [finding["code"] for finding in json.loads(in_sub.stdout)["findings"]] == ["TP101"]
+    assert [finding["code"] for finding in json.loads(at_top.stdout)["findings"]] == ["TP103"]
+    assert (tmp_path / ".twitchpolicy_cache").is_dir()
+    assert not (tmp_path / "sub" / ".twitchpolicy_cache").exists()
+
+
+def test_scanner_code_invalidates(tmp_path: Path) -> None:
+    # Two commits of twitchpolicy share a version number, as pre-commit's rev updates install them.
+    install = tmp_path / "install"
+    shutil.copytree(ROOT / "twitchpolicy", install / "twitchpolicy", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "policy", install / "twitchpolicy" / "policy")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text('[project]\nname = "bot"\n', encoding="utf-8")
+    (project / "settings.py").write_text('CLIENT_SECRET = "k3j4h5g6f7d8s9a0q1w2e3r4t5y6u7"\n', encoding="utf-8")
+    environment = {**os.environ, "PYTHONPATH": str(install)}
+
+    def check() -> str:
+        command = [sys.executable, "-m", "twitchpolicy", "check", "--format", "json", "."]
+        completed = subprocess.run(command, cwd=project, env=environment, capture_output=True, text=True, timeout=120)
+        assert completed.stderr == ""
+        return json.loads(completed.stdout)["findings"][0]["message"]
+
+    first = check()
+    sites = install / "twitchpolicy" / "sites.py"
+    sites.write_text(sites.read_text(encoding="utf-8").replace("characters, masked>", "characters, hidden>"), encoding="utf-8")
+    second = check()
+
+    assert "<30 characters, masked>" in first
+    assert "<30 characters, hidden>" in second
+
+
+def test_special_files_in_cache_ignored(tmp_path: Path, cli) -> None:
+    make_project(tmp_path)
+    cold = cli("check", ".", "--format", "json", cwd=tmp_path)
+    folder = tmp_path / ".twitchpolicy_cache"
+    facts = sorted(folder.glob("facts-*.json"))
+    assert facts
+    for path in facts:
+        path.unlink()
+        path.symlink_to("/dev/zero")
+    (folder / "files.json").unlink()
+    os.mkfifo(folder / "files.json")
+
+    # Reading the FIFO or /dev/zero would block or fill the memory, so a timeout ends a failing run.
+    command = [sys.executable, "-m", "twitchpolicy", "check", ".", "--format", "json"]
+    recovered = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+
+    assert recovered.stderr == ""
+    assert recovered.stdout == cold.stdout
+    assert (folder / "files.json").is_file()
+    assert not any(path.is_symlink() for path in facts)
+
+
+def test_undecodable_file_name_cached(tmp_path: Path, cli) -> None:
+    make_project(tmp_path)
+    (tmp_path / os.fsdecode(b"old\xff.py")).write_text('import requests\nrequests.get("https://api.twitch.tv/kraken/users")\n', encoding="utf-8")
+    fresh = cli("check", ".", "--format", "json", "--no-cache", cwd=tmp_path)
+    cold = cli("check", ".", "--format", "json", cwd=tmp_path)
+    warm = cli("check", ".", "--format", "json", cwd=tmp_path)
+
+    assert cold.stderr == ""
+    assert cold.stdout == fresh.stdout
+    assert warm.stdout == fresh.stdout
+    assert "TP103" in [finding["code"] for finding in json.loads(warm.stdout)["findings"]]
 
 
 def test_no_cache_creates_nothing(tmp_path: Path, cli) -> None:

@@ -230,6 +230,21 @@ def test_cli_exclude_relative_to_config(project: Project, cli) -> None:
     assert result.stdout.splitlines()[-1] == "Found 4 findings in 1 file scanned."
 
 
+def test_cli_exclude_from_any_folder(project: Project, cli) -> None:
+    project.write("twitchpolicy.toml", 'exclude = ["legacy/*.py"]\n')
+    project.write("bot.py", MIXED)
+    project.write("legacy/old.py", MIXED)
+
+    absolute = cli("check", str(project.root), cwd=project.root)
+    inside = cli("check", ".", cwd=project.root / "legacy")
+    named = cli("check", "old.py", cwd=project.root / "legacy")
+
+    assert absolute.stdout.splitlines()[-1] == "Found 4 findings in 1 file scanned."
+    assert inside.stdout.splitlines()[-1] == "All checks passed (0 files scanned)."
+    assert named.stdout.splitlines()[-1] == "All checks passed (0 files scanned)."
+    assert inside.returncode == 0
+
+
 def test_config_default_without_file(tmp_path: Path) -> None:
     config = Config()
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -118,3 +120,32 @@ def test_jobs_zero_rejected(tmp_path: Path, cli) -> None:
     completed = cli("check", ".", "--jobs", "0", cwd=tmp_path)
     assert completed.returncode == 2
     assert "Invalid value for '--jobs' / '-j': 0 is not in the range x>=1." in completed.stderr
+
+
+# Runs the command line in this process after counting every fork with os.register_at_fork.
+COUNT_FORKS = """
+import os, sys
+forks = []
+os.register_at_fork(after_in_parent=lambda: forks.append(1))
+from twitchpolicy.cli import main
+try:
+    main(sys.argv[1:], prog_name="twitchpolicy")
+finally:
+    print(f"forks={len(forks)}", file=sys.stderr)
+"""
+
+
+def test_workers_capped_by_tasks(tmp_path: Path) -> None:
+    for package in ("first", "second"):
+        (tmp_path / package).mkdir()
+        (tmp_path / package / "__init__.py").write_text("", encoding="utf-8")
+        (tmp_path / package / "base.py").write_text('HELIX = "https://api.twitch.tv/helix"\n', encoding="utf-8")
+        for index in range(pool.MIN_FILES // 2):
+            (tmp_path / package / f"module{index}.py").write_text(f"from {package}.base import HELIX\n\nURL = HELIX + '/users'\n", encoding="utf-8")
+    command = [sys.executable, "-c", COUNT_FORKS, "check", "--no-cache", "--jobs", "16", "."]
+
+    completed = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+
+    assert completed.stdout.splitlines()[-1] == "All checks passed (154 files scanned)."
+    # Two import-connected groups make two tasks, so two workers are enough.
+    assert completed.stderr.splitlines()[-1] == "forks=2"

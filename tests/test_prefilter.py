@@ -231,6 +231,33 @@ def test_import_lines_keep_continuations() -> None:
     ]
 
 
+def test_import_list_with_bracketed_comment(project, registry: Registry) -> None:
+    write(project.root, {
+        "pkg/__init__.py": "",
+        "pkg/wrappers.py": 'import requests\n\n\ndef helix_get(url, token):\n    return requests.get(url, headers={"Authorization": f"Bearer {token}"})\n',
+        "main.py": (
+            "from pkg import (  # re-exported helpers (http)\n    wrappers,\n)\n\n"
+            'USERS = "https://api.twitch.tv/helix/users"\n\n\n'
+            "def users(token):\n    return wrappers.helix_get(USERS, token)\n"
+        ),
+    })
+    result, codes, _unverified = both_ways(["."], registry)
+    assert codes == ["TP401"]
+    assert result.files_parsed == 3
+
+
+def test_import_lines_without_comments() -> None:
+    source = b"from pkg import (  # helpers (http)\n    wrappers,\n)\n"
+    assert import_lines(source).split(b"\n") == [
+        b"from pkg import (  # helpers (http)",
+        b"    wrappers,",
+        b")",
+        b"from pkg import (  ",
+        b"    wrappers,",
+        b")",
+    ]
+
+
 def standard_library_copy(root: Path, folder: str) -> None:
     """Write a folder of LIBRARY_COPY_MIN modules named like standard library ones, json importing re."""
     names = sorted(name for name in sys.stdlib_module_names if name.isidentifier() and not name.startswith("_"))[:LIBRARY_COPY_MIN]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
@@ -150,6 +151,64 @@ def test_github_warning_command(project: Project, cli) -> None:
     assert result.stdout == "::warning file=bot.py,line=2,col=8,title=TP903 unused-suppression::suppression ignore[TP101] matches no finding\n"
 
 
+def test_control_characters_escaped(project: Project, cli) -> None:
+    # The literal is written with Python escapes, so the scanned URL contains ESC and SOH.
+    project.write("bot.py", 'import requests\n\nrequests.get("https://api.twitch.tv/helix/nope\\x1b]0;title\\x07\\x01")\n')
+    text = cli("check", "--no-cache", ".", cwd=project.root)
+    github = cli("check", "--no-cache", "--format", "github", ".", cwd=project.root)
+
+    assert text.returncode == 1
+    assert text.stdout.splitlines()[0] == (
+        "bot.py:3:1: TP101 /helix/nope\\x1b]0;title\\x07\\x01 is not a Twitch API endpoint (https://dev.twitch.tv/docs/api/reference/)"
+    )
+    assert github.returncode == 1
+    assert github.stdout == (
+        "::error file=bot.py,line=3,col=1,title=TP101 unknown-endpoint::"
+        "/helix/nope\\x1b]0;title\\x07\\x01 is not a Twitch API endpoint (https://dev.twitch.tv/docs/api/reference/)\n"
+    )
+
+
+SURROGATE_BOT = 'import requests\n\nrequests.get("https://api.twitch.tv/helix/nope\\ud800")\n'
+
+
+@pytest.mark.parametrize("output_format", ["text", "json-lines", "sarif", "github", "gitlab", "junit"])
+def test_lone_surrogate_escaped(project: Project, cli, output_format: str) -> None:
+    # The Python escape in the literal gives a URL with a lone surrogate, which UTF-8 cannot encode.
+    project.write("bot.py", SURROGATE_BOT)
+    printed = cli("check", "--no-cache", "--format", output_format, ".", cwd=project.root)
+    written = cli("check", "--no-cache", "--format", output_format, "-o", "report.out", ".", cwd=project.root)
+
+    assert printed.stderr == ""
+    assert printed.returncode == 1
+    assert "/helix/nope\\ud800" in printed.stdout
+    assert written.stderr == ""
+    assert written.returncode == 1
+    assert (project.root / "report.out").read_text(encoding="utf-8") == printed.stdout
+
+
+def test_lone_surrogate_in_baseline(project: Project, cli) -> None:
+    project.write("bot.py", SURROGATE_BOT)
+    recorded = cli("check", "--no-cache", "--write-baseline", "baseline.json", ".", cwd=project.root)
+    filtered = cli("check", "--no-cache", "--baseline", "baseline.json", ".", cwd=project.root)
+
+    assert recorded.stderr == ""
+    assert recorded.returncode == 0
+    entries = json.loads((project.root / "baseline.json").read_text(encoding="utf-8"))["findings"]
+    assert [entry["code"] for entry in entries] == ["TP101"]
+    assert filtered.returncode == 0
+    assert filtered.stdout == "All checks passed (1 file scanned; 1 finding hidden by baseline baseline.json).\n"
+
+
+def test_sarif_undecodable_file_name(tmp_path: Path, cli) -> None:
+    (tmp_path / os.fsdecode(b"bad\xff.py")).write_text('import requests\nrequests.get("https://api.twitch.tv/kraken/users")\n', encoding="utf-8")
+    result = cli("check", "--no-cache", "--format", "sarif", ".", cwd=tmp_path)
+
+    assert result.stderr == ""
+    assert result.returncode == 1
+    locations = [item["locations"][0]["physicalLocation"]["artifactLocation"] for item in json.loads(result.stdout)["runs"][0]["results"]]
+    assert locations == [{"uri": "bad%FF.py", "uriBaseId": "%SRCROOT%"}]
+
+
 # ---------------------------------------------------------------- GitLab Code Quality
 
 
@@ -251,6 +310,33 @@ def test_junit_parses(project: Project, cli) -> None:
     assert failure.get("type") == "TP201"
     assert failure.text.splitlines()[0] == f"bot.py:15:12: TP201 {CLIP_MESSAGE}"
     assert cases[3].find("failure") is None
+
+
+def test_junit_control_character_paths(project: Project, cli) -> None:
+    project.write("a\x1bb.py", 'import requests\nrequests.get("https://api.twitch.tv/kraken/users")\n')
+    project.write("c\x01.py", "# no Twitch call here\n")
+    result = cli("check", "--no-cache", "--format", "junit", ".", cwd=project.root)
+
+    assert result.returncode == 1
+    cases = ElementTree.fromstring(result.stdout).find("testsuite").findall("testcase")
+    assert [(case.get("classname"), case.get("file"), case.get("name")) for case in cases] == [
+        ("a\ufffdb.py", "a\ufffdb.py", "TP103 kraken-endpoint at 2:1"),
+        ("c\ufffd.py", "c\ufffd.py", "c\ufffd.py"),
+    ]
+
+
+def test_junit_lists_files_prefilter_skips(project: Project, cli) -> None:
+    project.write("bot.py", 'import requests\nrequests.get("https://api.twitch.tv/kraken/users")\n')
+    project.write("util.py", "def pad(text):\n    return text.rjust(4)\n")
+    result = cli("check", "--no-cache", "--format", "junit", ".", cwd=project.root)
+
+    assert result.returncode == 1
+    suite = ElementTree.fromstring(result.stdout).find("testsuite")
+    assert (suite.get("tests"), suite.get("failures")) == ("2", "1")
+    assert [(case.get("classname"), case.get("name")) for case in suite.findall("testcase")] == [
+        ("bot.py", "TP103 kraken-endpoint at 2:1"),
+        ("util.py", "util.py"),
+    ]
 
 
 def test_junit_clean_run(cli) -> None:

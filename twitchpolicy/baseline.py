@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from twitchpolicy.fingerprint import normalize_message
+from twitchpolicy.output import escape_surrogates
 from twitchpolicy.paths import relative_path
 from twitchpolicy.rules import Finding
 
@@ -42,7 +43,7 @@ def write_baseline(path: str, findings: Sequence[Finding], fingerprints: Sequenc
         for finding, fingerprint in zip(findings, fingerprints)
     ]
     entries.sort(key=lambda entry: (entry["path"], entry["code"], entry["message"], entry["fingerprint"]))
-    text = json.dumps({"version": VERSION, "findings": entries}, indent=2, ensure_ascii=False) + "\n"
+    text = escape_surrogates(json.dumps({"version": VERSION, "findings": entries}, indent=2, ensure_ascii=False) + "\n")
     try:
         parent = os.path.dirname(path)
         if parent:

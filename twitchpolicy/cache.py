@@ -1,7 +1,7 @@
 """The ``.twitchpolicy_cache`` folder: file digests, pre-filter selections and analysis facts from earlier runs.
 
-Every entry is keyed by a BLAKE2b digest of what produced it: the tool version,
-the registry (bundled and ``--policy`` files), the configuration, and the bytes
+Every entry is keyed by a BLAKE2b digest of what produced it: the tool version
+and source files, the registry (bundled and ``--policy`` files), the configuration, and the bytes
 of the files involved. A file whose size and modification time (``st_mtime_ns``)
 are unchanged is taken as unchanged without reading it, as mypy's incremental
 cache does. An edit that keeps both is therefore missed until the file changes
@@ -9,7 +9,8 @@ again, which is rare but possible on file systems with a coarse clock.
 
 Entries are JSON, never pickle: the cache sits in the scanned tree, which may
 commit a crafted one, and reading it must not run code. An entry that is corrupt,
-of another format or of another key is ignored and rebuilt. Writes go to a
+a symbolic link or special file, of another format or of another key is ignored
+and rebuilt. Writes go to a
 temporary file that ``os.replace`` moves in place, so parallel runs never read a
 half-written entry. A folder that cannot be written only disables the cache.
 """
@@ -22,6 +23,7 @@ import os
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 from twitchpolicy import __version__
@@ -54,15 +56,20 @@ def run_key(policy_files: Iterable[str], settings: object) -> str:
 
     hasher = hashlib.blake2b(digest_size=16)
     hasher.update(f"{FORMAT}\0{__version__}\0{settings!r}\0".encode())
+    # Installs from two commits of the repository share the version number, so the
+    # scanner's own code is part of the key too.
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        hasher.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     bundled = bundled_policy_dir()
     for path in sorted(bundled.rglob("*")):
         if path.is_file():
             hasher.update(path.relative_to(bundled).as_posix().encode() + b"\0" + path.read_bytes())
     for name in policy_files:
         try:
-            hasher.update(b"\0extra\0" + name.encode() + b"\0" + Path(name).read_bytes())
+            hasher.update(b"\0extra\0" + os.fsencode(name) + b"\0" + Path(name).read_bytes())
         except OSError:
-            hasher.update(b"\0missing\0" + name.encode())
+            hasher.update(b"\0missing\0" + os.fsencode(name))
     return hasher.hexdigest()
 
 
@@ -81,14 +88,17 @@ class Cache:
 
     def known_digest(self, path: str, stat: os.stat_result) -> str | None:
         """Return the digest recorded for ``path`` if its size and modification time are unchanged."""
-        entry = self._stats.get(path)
+        entry = self._stats.get(os.path.abspath(path))
         if entry is not None and entry[0] == stat.st_size and entry[1] == stat.st_mtime_ns:
             return entry[2]
         return None
 
     def record_digest(self, path: str, stat: os.stat_result, value: str) -> None:
-        if self._stats.get(path) != [stat.st_size, stat.st_mtime_ns, value]:
-            self._stats[path] = [stat.st_size, stat.st_mtime_ns, value]
+        # Keyed by absolute path: runs from different folders share the cache, and the same
+        # relative path can then name two files of equal size and time, as a tar archive leaves them.
+        key = os.path.abspath(path)
+        if self._stats.get(key) != [stat.st_size, stat.st_mtime_ns, value]:
+            self._stats[key] = [stat.st_size, stat.st_mtime_ns, value]
             self._stats_changed = True
 
     def _load_stats(self) -> dict[str, list]:
@@ -111,7 +121,7 @@ class Cache:
         hasher = hashlib.blake2b(digest_size=16)
         hasher.update(f"{self.key}\0{kind}\0".encode())
         for part in parts:
-            hasher.update(part.encode() + b"\0")
+            hasher.update(os.fsencode(part) + b"\0")
         return f"{kind}-{hasher.hexdigest()}"
 
     def load(self, name: str) -> Any:
@@ -129,7 +139,7 @@ class Cache:
 
     def _read(self, name: str) -> Any:
         try:
-            document = json.loads(self._path(name).read_text(encoding="utf-8"))
+            document = json.loads(_read_regular_file(self._path(name)).decode("utf-8"))
         except (OSError, UnicodeDecodeError, ValueError, RecursionError):
             return None
         if not isinstance(document, dict) or document.get("format") != FORMAT or document.get("key") != self.key:
@@ -159,3 +169,18 @@ class Cache:
         self.folder.mkdir(parents=True, exist_ok=True)
         (self.folder / "CACHEDIR.TAG").write_text(CACHEDIR_TAG, encoding="utf-8")
         (self.folder / ".gitignore").write_text("*\n", encoding="utf-8")
+
+
+def _read_regular_file(path: Path) -> bytes:
+    """Read ``path``, raising OSError when it is a symbolic link or not a regular file.
+
+    A committed cache may hold a link to ``/dev/zero`` or a FIFO, which would fill the
+    memory or block the run. The cache writes every entry with ``os.replace``, which
+    replaces such a link with a regular file.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    descriptor = os.open(path, flags)
+    with os.fdopen(descriptor, "rb") as file:
+        if not S_ISREG(os.fstat(file.fileno()).st_mode):
+            raise OSError(f"not a regular file: {path}")
+        return file.read()

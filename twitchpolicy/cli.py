@@ -188,7 +188,7 @@ def check(
     report = Report(
         findings=findings,
         fingerprints=fingerprints,
-        files=sorted(set(result.sources) | {problem.path for problem in result.problems}),
+        files=sorted(set(result.paths) | {problem.path for problem in result.problems}),
         files_scanned=result.files_scanned,
         unverified=outcome.unverified,
         verbose=verbose,
@@ -216,6 +216,9 @@ def _read_baseline(path: str) -> frozenset[str]:
 
 def _deliver(text: str, output_file: str | None, color: bool) -> None:
     """Write the report to ``output_file``, or to standard output when there is none."""
+    from twitchpolicy.output import escape_surrogates
+
+    text = escape_surrogates(text)
     if output_file is None:
         # click.echo strips ANSI codes from output that is not a terminal unless color=True.
         click.echo(text, nl=False, color=True if color else None)
@@ -251,11 +254,17 @@ def _print_scan_summary(result: ScanResult) -> None:
 
 
 def _config_excludes(config: Config) -> tuple[str, ...]:
-    """Return the configuration's exclude globs, each also anchored at the configuration file's folder."""
+    """Return the configuration's exclude globs, each also anchored at the configuration file's folder.
+
+    The anchored glob is absolute, so it matches whichever folder the check runs from
+    and whether the paths to check are given relative or absolute.
+    """
+    import glob
+
     if config.path is None:
         return config.exclude
-    base = os.path.relpath(config.path.parent)
-    anchored = tuple(os.path.normpath(os.path.join(base, pattern)) for pattern in config.exclude if base != ".")
+    folder = glob.escape(Path(os.path.abspath(config.path.parent)).as_posix())
+    anchored = tuple(os.path.normpath(f"{folder}/{pattern}") for pattern in config.exclude if not os.path.isabs(pattern))
     return config.exclude + anchored
 
 

@@ -64,9 +64,21 @@ def _count(number: int, noun: str) -> str:
 
 
 def excluded(path: Path, patterns: tuple[str, ...]) -> bool:
-    """Match glob patterns against the file or folder name and against the whole path."""
+    """Match glob patterns against the file or folder name and against the whole path.
+
+    An absolute pattern is matched against the absolute path instead.
+    """
     text = path.as_posix()
-    return any(fnmatch.fnmatch(path.name, pattern) or fnmatch.fnmatch(text, pattern) for pattern in patterns)
+    absolute = None
+    for pattern in patterns:
+        if os.path.isabs(pattern):
+            if absolute is None:
+                absolute = Path(os.path.abspath(path)).as_posix()
+            if fnmatch.fnmatch(absolute, pattern):
+                return True
+        elif fnmatch.fnmatch(path.name, pattern) or fnmatch.fnmatch(text, pattern):
+            return True
+    return False
 
 
 def iter_source_files(paths: Iterable[str], exclude: Iterable[str] = (), skipped: Skipped | None = None) -> Iterator[Path]:

@@ -75,16 +75,45 @@ def decode_facts(data: Any) -> FileFacts:
     try:
         return FileFacts(
             sites=[_decode_site(item) for item in _list(data["sites"])],
-            scope_requests=[
-                ScopeRequest(path, line, column, _strings(scopes), source, grant, complete, end_line)
-                for path, line, column, scopes, source, grant, complete, end_line in _list(data["scope_requests"])
+            scope_requests=[_decode_scope_request(item) for item in _list(data["scope_requests"])],
+            token_requests=[
+                TokenRequest(_text(path), _number(line), _number(column), _optional_text(grant))
+                for path, line, column, grant in _list(data["token_requests"])
             ],
-            token_requests=[TokenRequest(path, line, column, grant) for path, line, column, grant in _list(data["token_requests"])],
-            secrets=[Secret(*item) for item in _list(data["secrets"])],
+            secrets=[_decode_secret(item) for item in _list(data["secrets"])],
             reads_refresh_token=bool(data["reads_refresh_token"]),
         )
     except (KeyError, TypeError) as error:
         raise ValueError(f"invalid cached facts: {error}") from None
+
+
+def _decode_scope_request(data: Any) -> ScopeRequest:
+    path, line, column, scopes, source, grant, complete, end_line = _list(data)
+    if not isinstance(complete, bool):
+        raise ValueError("invalid cached scope request")
+    return ScopeRequest(_text(path), _number(line), _number(column), _strings(scopes), _text(source), _optional_text(grant), complete, _number(end_line))
+
+
+def _decode_secret(data: Any) -> Secret:
+    path, line, column, name, kind, masked = _list(data)
+    return Secret(_text(path), _number(line), _number(column), _text(name), _text(kind), _text(masked))
+
+
+def _text(data: Any) -> str:
+    if not isinstance(data, str):
+        raise ValueError("invalid cached text")
+    return data
+
+
+def _optional_text(data: Any) -> str | None:
+    return None if data is None else _text(data)
+
+
+def _number(data: Any) -> int:
+    # bool is a subclass of int, but no line or column is ever stored as one.
+    if not isinstance(data, int) or isinstance(data, bool):
+        raise ValueError("invalid cached line or column")
+    return data
 
 
 def _encode_site(site: CallSite) -> dict:
@@ -112,21 +141,21 @@ def _decode_site(data: Any) -> CallSite:
     token = None
     if data["token"] is not None:
         kind, reason, scopes = _list(data["token"])
-        token = TokenEvidence(kind, reason, None if scopes is None else _strings(scopes))
+        token = TokenEvidence(_text(kind), _text(reason), None if scopes is None else _strings(scopes))
     return CallSite(
-        path,
-        line,
-        column,
-        data["url"],
-        data["method"],
-        data["kind"],
-        end_line=end_line,
+        _text(path),
+        _number(line),
+        _number(column),
+        _text(data["url"]),
+        _optional_text(data["method"]),
+        _text(data["kind"]),
+        end_line=_number(end_line),
         query=_fields(data["query"]),
         body=_fields(data["body"]),
         headers=_fields(data["headers"]),
         token=token,
-        endpoint=data["endpoint"],
-        sdk=data["sdk"],
+        endpoint=_optional_text(data["endpoint"]),
+        sdk=_optional_text(data["sdk"]),
         credentials=_strings(data["credentials"]),
         token_names=_strings(data["token_names"]),
     )
@@ -138,4 +167,4 @@ def encode_problem(problem: FileProblem) -> list:
 
 def decode_problem(data: Any) -> FileProblem:
     path, line, column, message, kind = _list(data)
-    return FileProblem(path, line, column, message, kind)
+    return FileProblem(_text(path), _number(line), _number(column), _text(message), _text(kind))

@@ -27,6 +27,16 @@ def color_enabled(choice: str, is_terminal: bool, environ: Mapping[str, str]) ->
     return is_terminal
 
 
+def escape_surrogates(text: str) -> str:
+    """Replace lone surrogates, which UTF-8 cannot encode, with ``\\uXXXX`` escapes.
+
+    They reach a report from string escapes in scanned code (``"\\ud800"``) and from
+    file names that are not valid UTF-8, which Python decodes with surrogateescape.
+    In a JSON string the escape is valid JSON, and elsewhere it is plain text.
+    """
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def write_output_file(path: str, text: str) -> None:
     """Write ``text`` to ``path``, creating missing parent folders."""
     try:

@@ -96,7 +96,9 @@ def analyse_groups(groups: list[list[tuple[str, str]]], registry: Registry | Non
     sources = {path: source for group in groups for path, source in group}
     order = {path: index for index, group in enumerate(groups) for path, _source in group}
     tasks = balance([[path for path, _source in group] for group in groups], sizes, jobs * TASKS_PER_WORKER)
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as executor:
+    # With fork, ProcessPoolExecutor starts all max_workers at the first submit (CPython 3.11
+    # concurrent/futures/process.py), so workers beyond the number of tasks would be idle forks.
+    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context) as executor:
         futures = [executor.submit(_analyse_task, _split(task, order, sources)) for task in tasks]
         outcomes = [outcome for future in futures for outcome in future.result()]
     return outcomes

@@ -31,7 +31,11 @@ HTML_SUFFIXES = (".html", ".htm")
 
 @dataclass
 class ScanResult:
-    """Facts the scanners found. ``files_parsed`` counts the files the pre-filter let through."""
+    """Facts the scanners found.
+
+    ``paths`` lists every discovered file that could be read, parsed or not, and
+    ``files_parsed`` counts the files the pre-filter let through.
+    """
 
     sites: list[CallSite] = field(default_factory=list)
     problems: list[FileProblem] = field(default_factory=list)
@@ -43,6 +47,7 @@ class ScanResult:
     sources: dict[str, str] = field(default_factory=dict)
     skipped: Skipped = field(default_factory=Skipped)
     files_parsed: int = 0
+    paths: list[str] = field(default_factory=list)
 
     def add(self, facts: FileFacts) -> None:
         self.sites += facts.sites
@@ -76,6 +81,7 @@ def scan_paths(
     for path in iter_source_files(paths, exclude, result.skipped):
         result.files_scanned += 1
         files.add(str(path), result.problems)
+    result.paths = list(files.paths)
 
     if prefilter:
         selection = _cached_selection(files, registry, cache)

@@ -7,13 +7,14 @@ message, and also ``:`` and ``,`` in property values, as percent escapes.
 
 from __future__ import annotations
 
-from twitchpolicy.formats.base import Report
+from twitchpolicy.formats.base import Report, escape_controls
 from twitchpolicy.paths import relative_path
 from twitchpolicy.rules import Finding
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Escape ``text`` for a workflow command. Control characters other than CR and LF, such as ESC, become ``\\xNN``."""
+    return escape_controls(text, keep_line_breaks=True).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:

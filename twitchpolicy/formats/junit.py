@@ -26,7 +26,8 @@ def render_junit(report: Report) -> str:
     root = ElementTree.Element("testsuites", {"name": "twitchpolicy"})
     suite = ElementTree.SubElement(root, "testsuite", {"name": "twitchpolicy"})
     for path in sorted(by_path):
-        relative = relative_path(path)
+        # A file name may contain any byte but NUL and slash, so it is cleaned like a message.
+        relative = _clean(relative_path(path))
         findings = by_path[path]
         if not findings:
             ElementTree.SubElement(suite, "testcase", {"name": relative, "classname": relative, "file": relative})

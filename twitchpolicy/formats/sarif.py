@@ -139,7 +139,8 @@ def _location(path: str, line: int, column: int, end_line: int) -> dict[str, obj
     if os.path.isabs(relative):
         artifact = {"uri": Path(relative).as_uri()}
     else:
-        artifact = {"uri": quote(relative), "uriBaseId": SOURCE_ROOT}
+        # surrogateescape restores the bytes of a file name that is not valid UTF-8, as os.fsencode does.
+        artifact = {"uri": quote(relative, errors="surrogateescape"), "uriBaseId": SOURCE_ROOT}
     region = {"startLine": max(line, 1), "startColumn": max(column, 1)}
     if end_line >= line > 0:
         region["endLine"] = end_line

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from twitchpolicy.formats.base import Report
+from twitchpolicy.formats.base import Report, escape_controls
 from twitchpolicy.rules import Finding
 
 
@@ -14,7 +14,8 @@ def render_text(report: Report) -> str:
     if report.verbose:
         for call in unverified:
             names = f"; the token passed through {', '.join(call.token_names)}" if call.token_names else ""
-            lines.append(f"{call.path}:{call.line}:{call.column}: unverified: {call.endpoint}: token kind unknown{names}")
+            line = f"{call.path}:{call.line}:{call.column}: unverified: {call.endpoint}: token kind unknown{names}"
+            lines.append(escape_controls(line))
     if unverified and not report.verbose:
         calls = "call" if len(unverified) == 1 else "calls"
         lines.append(f"{len(unverified)} Helix {calls} with an unknown token kind; --verbose lists them.")
@@ -38,9 +39,9 @@ def summary(report: Report) -> str:
 
 def _finding_line(finding: Finding, color: bool) -> str:
     link = f" ({finding.reference})" if finding.reference else ""
-    path = _style(finding.path, color, bold=True)
+    path = _style(escape_controls(finding.path), color, bold=True)
     code = _style(finding.code, color, fg="red" if finding.severity == "error" else "yellow", bold=True)
-    return f"{path}:{finding.line}:{finding.column}: {code} {finding.message}{link}"
+    return f"{path}:{finding.line}:{finding.column}: {code} {escape_controls(finding.message)}{link}"
 
 
 def _style(text: str, color: bool, **styles: object) -> str:
