@@ -282,3 +282,50 @@ def test_facts_round_trip(name: str, registry: Registry) -> None:
     for item in facts.values():
         restored = decode_facts(json.loads(json.dumps(encode_facts(item))))
         assert repr(restored) == repr(item)
+
+
+def git(root: Path, *arguments: str) -> None:
+    environment = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid"}
+    subprocess.run(["git", *arguments], cwd=root, check=True, capture_output=True, env=environment)
+
+
+def test_committed_cache_not_used(tmp_path: Path, cli) -> None:
+    make_project(tmp_path)
+    cli("check", ".", cwd=tmp_path)
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-f", ".twitchpolicy_cache")
+    before = sorted(path.name for path in (tmp_path / ".twitchpolicy_cache").iterdir())
+    (tmp_path / "util.py").write_text("def pad(text):\n    return text.rjust(8)\n", encoding="utf-8")
+    result = cli("check", ".", cwd=tmp_path)
+
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"twitchpolicy: warning: running without the cache: {tmp_path / '.twitchpolicy_cache'} is tracked by git; "
+        "remove it with 'git rm -r --cached .twitchpolicy_cache'\n"
+    )
+    assert sorted(path.name for path in (tmp_path / ".twitchpolicy_cache").iterdir()) == before
+
+
+def test_untracked_cache_in_repository_used(tmp_path: Path, cli) -> None:
+    make_project(tmp_path)
+    git(tmp_path, "init", "-q")
+    cli("check", ".", cwd=tmp_path)
+    result = cli("check", ".", cwd=tmp_path)
+
+    assert result.returncode == 1
+    assert result.stderr == ""
+    assert entries(tmp_path)
+
+
+def test_linked_cache_folder_not_used(tmp_path: Path, cli) -> None:
+    project = tmp_path / "project"
+    elsewhere = tmp_path / "elsewhere"
+    project.mkdir()
+    elsewhere.mkdir()
+    make_project(project)
+    (project / ".twitchpolicy_cache").symlink_to(elsewhere)
+    result = cli("check", ".", cwd=project)
+
+    assert result.returncode == 1
+    assert result.stderr == f"twitchpolicy: warning: running without the cache: {project / '.twitchpolicy_cache'} is a symbolic link; delete it\n"
+    assert list(elsewhere.iterdir()) == []

@@ -267,6 +267,30 @@ def test_action_check_step_inputs(tmp_path: Path) -> None:
     assert sarif["runs"][0]["results"] == []
 
 
+def test_action_check_step_quoted_inputs(tmp_path: Path) -> None:
+    workspace = fixture_workspace(tmp_path)
+    (workspace / "my src").mkdir()
+    (workspace / "my src" / "clean.py").write_text("print('no Twitch here')\n", encoding="utf-8")
+    inputs = {"paths": "'my src' bot.py", "args": '--select "TP201" --ignore=\'TP201\''}
+    runner = Runner(tmp_path, workspace, inputs)
+    check = runner.run("Run twitchpolicy", extra_path=venv_bin())
+
+    assert check.returncode == 0, check.stderr
+    assert check.stderr == ""
+    assert runner.outputs["check"] == {"exit-code": "0"}
+
+
+def test_action_check_step_bad_quoting(tmp_path: Path) -> None:
+    workspace = fixture_workspace(tmp_path)
+    runner = Runner(tmp_path, workspace, {"args": '--select "TP201'})
+    check = runner.run("Run twitchpolicy", extra_path=venv_bin())
+
+    assert check.returncode == 0
+    assert runner.outputs["check"] == {"exit-code": "2"}
+    assert check.stdout == "::error title=twitchpolicy::invalid quoting in the paths or args input\n"
+    assert runner.run("Fail on findings").returncode == 2
+
+
 def test_action_check_step_usage_error(tmp_path: Path) -> None:
     workspace = fixture_workspace(tmp_path)
     runner = Runner(tmp_path, workspace, {"paths": "no/such/dir"})

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import subprocess
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -48,6 +49,30 @@ def project_root(first_path: str) -> Path:
         if any((candidate / marker).exists() for marker in PROJECT_MARKERS):
             return candidate
     return folder
+
+
+def unusable_reason(folder: Path) -> str | None:
+    """Return why the cache folder must not be used, or None when it may be.
+
+    A cache that the repository commits, or a link to a folder elsewhere, comes from
+    whoever wrote the tree: its entries could claim that a file has no findings, and
+    writes through a link would land outside the project. Both are refused.
+    """
+    if folder.is_symlink():
+        return f"{folder} is a symbolic link; delete it"
+    if not folder.is_dir():
+        return None
+    try:
+        tracked = subprocess.run(
+            ["git", "ls-files", "--", folder.name],
+            cwd=folder.parent, capture_output=True, text=True, timeout=10, check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        # Without git, or outside a repository, nothing can be committed.
+        return None
+    if tracked.returncode == 0 and tracked.stdout.strip():
+        return f"{folder} is tracked by git; remove it with 'git rm -r --cached {folder.name}'"
+    return None
 
 
 def run_key(policy_files: Iterable[str], settings: object) -> str:

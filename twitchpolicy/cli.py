@@ -233,11 +233,15 @@ def _deliver(text: str, output_file: str | None, color: bool) -> None:
 
 def _open_cache(config: Config, paths: Sequence[str], policy_files: Sequence[str]) -> Cache | None:
     """Open the cache next to the configuration file, else at the project root above the first path."""
-    from twitchpolicy.cache import CACHE_DIR, Cache, project_root, run_key
+    from twitchpolicy.cache import CACHE_DIR, Cache, project_root, run_key, unusable_reason
 
     if not paths or not Path(paths[0]).exists():
         return None
     root = config.path.parent if config.path is not None else project_root(paths[0])
+    reason = unusable_reason(root / CACHE_DIR)
+    if reason is not None:
+        click.echo(f"twitchpolicy: warning: running without the cache: {reason}", err=True)
+        return None
     return Cache(root / CACHE_DIR, run_key(policy_files, config))
 
 
