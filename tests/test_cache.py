@@ -329,3 +329,57 @@ def test_linked_cache_folder_not_used(tmp_path: Path, cli) -> None:
     assert result.returncode == 1
     assert result.stderr == f"twitchpolicy: warning: running without the cache: {project / '.twitchpolicy_cache'} is a symbolic link; delete it\n"
     assert list(elsewhere.iterdir()) == []
+
+
+def test_parsed_policy_shared_across_configs(tmp_path: Path, cli) -> None:
+    make_project(tmp_path)
+    cli("check", ".", cwd=tmp_path)
+    policy_entries = {name for name in entries(tmp_path) if name.startswith("policy-")}
+    (tmp_path / "twitchpolicy.toml").write_text('[tokens]\ntoken = "user"\n', encoding="utf-8")
+    cli("check", ".", cwd=tmp_path)
+
+    assert len(policy_entries) == len(list((ROOT / "policy").rglob("*.yaml")))
+    assert {name for name in entries(tmp_path) if name.startswith("policy-")} == policy_entries
+
+
+def test_corrupt_parsed_policy_ignored(tmp_path: Path, cli) -> None:
+    make_project(tmp_path)
+    cold = cli("check", ".", "--format", "json", cwd=tmp_path)
+    for path in (tmp_path / ".twitchpolicy_cache").glob("policy-*.json"):
+        document = json.loads(path.read_text(encoding="utf-8"))
+        parsed = document["data"]
+        if path.name < "policy-4":
+            parsed["data"] = {"endpoints": "not a list", "scopes": [{"name": 1}]}
+        elif path.name < "policy-8":
+            parsed["lines"] = [["endpoints", 0]]
+        else:
+            parsed["data"] = []
+        path.write_text(json.dumps(document), encoding="utf-8")
+    warm = cli("check", ".", "--format", "json", cwd=tmp_path)
+
+    assert warm.returncode == 1
+    assert warm.stderr == ""
+    assert warm.stdout == cold.stdout
+
+
+JS_CALL = (
+    'const HELIX = "https://api.twitch.tv/helix";\n'
+    "export async function games(token) {\n"
+    '  return fetch(`${HELIX}/games/top`, { headers: { Authorization: `Bearer ${token}` } });\n'
+    "}\n"
+)
+
+
+def test_javascript_facts_cached_and_invalidated(tmp_path: Path, cli) -> None:
+    (tmp_path / "package.json").write_text("{}\n", encoding="utf-8")
+    (tmp_path / "games.js").write_text(JS_CALL, encoding="utf-8")
+    cold = cli("check", ".", cwd=tmp_path)
+    text_entries = {name for name in entries(tmp_path) if name.startswith("text-")}
+    warm = cli("check", ".", cwd=tmp_path)
+    (tmp_path / "games.js").write_text(JS_CALL.replace("/games/top", "/game/top"), encoding="utf-8")
+    edited = cli("check", ".", cwd=tmp_path)
+
+    assert len(text_entries) == 1
+    assert warm.stdout == cold.stdout
+    assert cold.stdout.splitlines()[0].startswith("games.js:3:10: TP401 Get Top Games (GET /helix/games/top)")
+    assert edited.stdout.splitlines()[0].startswith("games.js:3:10: TP101 /helix/game/top is not a Twitch API endpoint")

@@ -59,3 +59,24 @@ def test_verbose_prints_summary(tmp_path: Path, cli) -> None:
         "twitchpolicy: skipped 1 directory: node_modules (default excludes); 1 directory by exclude globs",
         "twitchpolicy: parsed 1 of 1 files; the pre-filter left out the files that neither name Twitch nor share imports with one that does",
     ]
+
+
+def test_linked_file_listed_once(tmp_path: Path) -> None:
+    write(tmp_path, ["src/bot.py"])
+    (tmp_path / "src" / "alias.py").symlink_to(tmp_path / "src" / "bot.py")
+    found = [path.relative_to(tmp_path).as_posix() for path in iter_source_files([str(tmp_path / "src")])]
+    assert found == ["src/alias.py"]
+
+
+def test_overlapping_paths_listed_once(tmp_path: Path) -> None:
+    write(tmp_path, ["src/bot.py", "src/api/client.py"])
+    given = [str(tmp_path / "src" / "api" / "client.py"), str(tmp_path / "src"), str(tmp_path / "src" / "api")]
+    found = [path.relative_to(tmp_path).as_posix() for path in iter_source_files(given)]
+    assert found == ["src/api/client.py", "src/bot.py"]
+
+
+def test_linked_root_and_real_root_once(tmp_path: Path) -> None:
+    write(tmp_path, ["real/bot.py"])
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    found = [path.relative_to(tmp_path).as_posix() for path in iter_source_files([str(tmp_path / "link"), str(tmp_path / "real")])]
+    assert found == ["link/bot.py"]

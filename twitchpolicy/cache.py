@@ -75,12 +75,28 @@ def unusable_reason(folder: Path) -> str | None:
     return None
 
 
+def code_key() -> str:
+    """Digest the installed twitchpolicy: its version, its code and its bundled policy files."""
+    return _code_hasher().hexdigest()
+
+
 def run_key(policy_files: Iterable[str], settings: object) -> str:
-    """Digest what every cached result depends on besides the scanned files: version, registry, configuration."""
+    """Digest what every cached result depends on besides the scanned files: the code, the registry, the configuration."""
+    hasher = _code_hasher()
+    hasher.update(f"\0{settings!r}\0".encode())
+    for name in policy_files:
+        try:
+            hasher.update(b"\0extra\0" + os.fsencode(name) + b"\0" + Path(name).read_bytes())
+        except OSError:
+            hasher.update(b"\0missing\0" + os.fsencode(name))
+    return hasher.hexdigest()
+
+
+def _code_hasher() -> Any:
     from twitchpolicy.policyfile import bundled_policy_dir
 
     hasher = hashlib.blake2b(digest_size=16)
-    hasher.update(f"{FORMAT}\0{__version__}\0{settings!r}\0".encode())
+    hasher.update(f"{FORMAT}\0{__version__}\0".encode())
     # Installs from two commits of the repository share the version number, so the
     # scanner's own code is part of the key too.
     package = Path(__file__).parent
@@ -90,20 +106,18 @@ def run_key(policy_files: Iterable[str], settings: object) -> str:
     for path in sorted(bundled.rglob("*")):
         if path.is_file():
             hasher.update(path.relative_to(bundled).as_posix().encode() + b"\0" + path.read_bytes())
-    for name in policy_files:
-        try:
-            hasher.update(b"\0extra\0" + os.fsencode(name) + b"\0" + Path(name).read_bytes())
-        except OSError:
-            hasher.update(b"\0missing\0" + os.fsencode(name))
-    return hasher.hexdigest()
+    return hasher
 
 
 class Cache:
     """One cache folder, read and written for one run with the key ``key``."""
 
-    def __init__(self, folder: Path, key: str):
+    def __init__(self, folder: Path, key: str, shared_key: str | None = None):
         self.folder = folder
         self.key = key
+        # Entries made with shared=True depend on the installed code alone, not on the
+        # configuration or extra policy files, so every run of this install shares them.
+        self.shared_key = shared_key or key
         self.writable = True
         self._stats: dict[str, list] = {}
         self._stats_changed = False
@@ -142,36 +156,36 @@ class Cache:
 
     # ------------------------------------------------------------ entries
 
-    def entry_key(self, kind: str, parts: Iterable[str]) -> str:
+    def entry_key(self, kind: str, parts: Iterable[str], shared: bool = False) -> str:
         hasher = hashlib.blake2b(digest_size=16)
-        hasher.update(f"{self.key}\0{kind}\0".encode())
+        hasher.update(f"{self.shared_key if shared else self.key}\0{kind}\0".encode())
         for part in parts:
             hasher.update(os.fsencode(part) + b"\0")
         return f"{kind}-{hasher.hexdigest()}"
 
-    def load(self, name: str) -> Any:
+    def load(self, name: str, shared: bool = False) -> Any:
         """Return the data stored under ``name``, or None when missing, corrupt or made for another key."""
-        return self._read(name)
+        return self._read(name, self.shared_key if shared else self.key)
 
-    def store(self, name: str, data: Any) -> None:
+    def store(self, name: str, data: Any, shared: bool = False) -> None:
         # TODO: entries made under an older key are never deleted; removing the folder reclaims the space.
-        self._write(name, data)
+        self._write(name, data, self.shared_key if shared else self.key)
 
     # ------------------------------------------------------------ files
 
     def _path(self, name: str) -> Path:
         return self.folder / (name + ".json")
 
-    def _read(self, name: str) -> Any:
+    def _read(self, name: str, key: str | None = None) -> Any:
         try:
             document = json.loads(_read_regular_file(self._path(name)).decode("utf-8"))
         except (OSError, UnicodeDecodeError, ValueError, RecursionError):
             return None
-        if not isinstance(document, dict) or document.get("format") != FORMAT or document.get("key") != self.key:
+        if not isinstance(document, dict) or document.get("format") != FORMAT or document.get("key") != (key or self.key):
             return None
         return document.get("data")
 
-    def _write(self, name: str, data: Any) -> None:
+    def _write(self, name: str, data: Any, key: str | None = None) -> None:
         if not self.writable:
             return
         try:
@@ -179,7 +193,7 @@ class Cache:
             handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".json")
             try:
                 with os.fdopen(handle, "w", encoding="utf-8") as file:
-                    json.dump({"format": FORMAT, "key": self.key, "data": data}, file, separators=(",", ":"))
+                    json.dump({"format": FORMAT, "key": key or self.key, "data": data}, file, separators=(",", ":"))
                 os.replace(temporary, self._path(name))
             except BaseException:
                 Path(temporary).unlink(missing_ok=True)

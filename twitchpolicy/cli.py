@@ -137,6 +137,7 @@ def check(
     from twitchpolicy.checker import run_checks
     from twitchpolicy.config import valid_selector
     from twitchpolicy.fingerprint import fingerprints as fingerprint_findings
+    from twitchpolicy.loader import use_parse_cache
     from twitchpolicy.formats import RENDERERS, STATISTICS_RENDERERS, Report
     from twitchpolicy.output import color_enabled
     from twitchpolicy.scan import ScanPathError, scan_paths
@@ -160,9 +161,10 @@ def check(
     if select:
         config = replace(config, select=select, extend_select=())
     config = replace(config, ignore=config.ignore + ignore)
+    cache = None if no_cache else _open_cache(config, paths, config.policy + policy_files)
+    use_parse_cache(cache)
     registry = _registry(config.policy + policy_files)
     try:
-        cache = None if no_cache else _open_cache(config, paths, config.policy + policy_files)
         result = scan_paths(paths, _config_excludes(config) + exclude, registry, jobs=jobs or os.cpu_count() or 1, cache=cache)
     except ScanPathError as error:
         _fail(str(error))
@@ -233,7 +235,7 @@ def _deliver(text: str, output_file: str | None, color: bool) -> None:
 
 def _open_cache(config: Config, paths: Sequence[str], policy_files: Sequence[str]) -> Cache | None:
     """Open the cache next to the configuration file, else at the project root above the first path."""
-    from twitchpolicy.cache import CACHE_DIR, Cache, project_root, run_key, unusable_reason
+    from twitchpolicy.cache import CACHE_DIR, Cache, code_key, project_root, run_key, unusable_reason
 
     if not paths or not Path(paths[0]).exists():
         return None
@@ -242,7 +244,7 @@ def _open_cache(config: Config, paths: Sequence[str], policy_files: Sequence[str
     if reason is not None:
         click.echo(f"twitchpolicy: warning: running without the cache: {reason}", err=True)
         return None
-    return Cache(root / CACHE_DIR, run_key(policy_files, config))
+    return Cache(root / CACHE_DIR, run_key(policy_files, config), code_key())
 
 
 def _print_scan_summary(result: ScanResult) -> None:

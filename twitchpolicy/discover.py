@@ -90,10 +90,9 @@ def iter_source_files(paths: Iterable[str], exclude: Iterable[str] = (), skipped
     """
     patterns = tuple(exclude)
     skipped = skipped if skipped is not None else Skipped()
-    seen: set[Path] = set()
+    seen: set[str] = set()
 
-    def first_time(path: Path) -> bool:
-        key = path.resolve()
+    def first_time(key: str) -> bool:
         if key in seen:
             return False
         seen.add(key)
@@ -108,17 +107,22 @@ def iter_source_files(paths: Iterable[str], exclude: Iterable[str] = (), skipped
         if root.is_file():
             if excluded(root, patterns):
                 skipped.excluded_files += 1
-            elif first_time(root):
+            elif first_time(os.path.realpath(root)):
                 yield root
             continue
         if not root.is_dir():
             raise ScanPathError(f"not a regular file or directory: {given}")
-        for path in _walk(root, patterns, skipped):
-            if first_time(path):
+        for path, key in _walk(root, patterns, skipped, os.path.realpath(root)):
+            if first_time(key):
                 yield path
 
 
-def _walk(directory: Path, patterns: tuple[str, ...], skipped: Skipped) -> Iterator[Path]:
+def _walk(directory: Path, patterns: tuple[str, ...], skipped: Skipped, real_directory: str) -> Iterator[tuple[Path, str]]:
+    """Yield each source file under ``directory`` with its real path, which tells files reached twice apart.
+
+    Linked folders are not entered, so a file's real path is its folder's real path and
+    its name, unless the file itself is a link. That spares resolving every path.
+    """
     try:
         with os.scandir(directory) as scanner:
             entries = sorted(scanner, key=lambda entry: entry.name)
@@ -138,11 +142,14 @@ def _walk(directory: Path, patterns: tuple[str, ...], skipped: Skipped) -> Itera
             continue
         # is_file() is False for FIFOs, sockets and links to nothing, which would block or fail a read.
         if entry.is_file():
-            yield path
+            key = os.path.realpath(path) if entry.is_symlink() else os.path.join(real_directory, entry.name)
+            yield path, key
     for entry in subdirs:
         path = directory / entry.name
         if entry.name in EXCLUDED_DIRS or entry.name.endswith(".egg-info"):
-            skipped.default_dirs.append(entry.name)
+            # twitchpolicy's own cache folder is left out of the summary: every run with the cache makes one.
+            if entry.name != ".twitchpolicy_cache":
+                skipped.default_dirs.append(entry.name)
             continue
         if excluded(path, patterns):
             skipped.excluded_dirs += 1
@@ -152,7 +159,7 @@ def _walk(directory: Path, patterns: tuple[str, ...], skipped: Skipped) -> Itera
         if os.path.isfile(os.path.join(entry.path, VENV_MARKER)):
             skipped.venv_dirs.append(path.as_posix())
             continue
-        yield from _walk(path, patterns, skipped)
+        yield from _walk(path, patterns, skipped, os.path.join(real_directory, entry.name))
 
 
 def _is_dir(entry: os.DirEntry) -> bool:

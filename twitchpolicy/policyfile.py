@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import yaml
+
+if TYPE_CHECKING:
+    import jsonschema
 
 SCHEMA_NAME = "policy.schema.json"
 
@@ -56,6 +58,9 @@ def bundled_policy_dir() -> Path:
 
 @lru_cache(maxsize=1)
 def schema_validator() -> jsonschema.Draft202012Validator:
+    # Imported here: a run that validates nothing, as most checks do, need not load jsonschema.
+    import jsonschema
+
     schema = json.loads((bundled_policy_dir() / SCHEMA_NAME).read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
     return jsonschema.Draft202012Validator(schema)
@@ -195,7 +200,9 @@ def _extra_properties(error: jsonschema.ValidationError) -> list[Any]:
 def _leaf_errors(error: jsonschema.ValidationError) -> list[jsonschema.ValidationError]:
     """Descend into oneOf/anyOf/if-then failures to the errors that describe the defect."""
     if error.context:
-        best = jsonschema.exceptions.best_match(error.context)
+        from jsonschema.exceptions import best_match
+
+        best = best_match(error.context)
         if best is not None and list(best.absolute_path) != list(error.absolute_path) or error.validator in ("allOf",):
             return [best]
     return [error]

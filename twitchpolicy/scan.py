@@ -114,7 +114,7 @@ def scan_paths(
     unparsed = _analyse_python(python_files, groups, files, registry, jobs, cache, result)
     order = {path: index for index, path in enumerate(files.paths)}
     text_files = sorted(other_files + [(path, result.sources[path]) for path in unparsed], key=lambda item: order[item[0]])
-    _analyse_text(text_files, registry, result)
+    _analyse_text_cached(text_files, registry, result, files, cache)
     if result.token_requests and not result.refresh_token_read:
         result.refresh_token_read = _reads_refresh_token(files, selection.refresh_candidates)
     if cache is not None:
@@ -250,7 +250,25 @@ def _select(files: list[tuple[str, bytes]], registry: Registry | None) -> Select
     return select_files(files, modules, python_modules, python_methods)
 
 
-def _analyse_text(text_files: list[tuple[str, str]], registry: Registry | None, result: ScanResult) -> None:
+def _analyse_text_cached(
+    text_files: list[tuple[str, str]], registry: Registry | None, result: ScanResult, source_files: SourceFiles, cache: Cache | None
+) -> None:
+    """Analyse the text files as :func:`_analyse_text` does, or take the facts of an earlier run on the same files."""
+    if cache is None or not text_files:
+        for facts in _analyse_text(text_files, registry).values():
+            result.add(facts)
+        return
+    key = cache.entry_key("text", source_files.identity([path for path, _source in text_files]))
+    cached = _decode_outcome(cache.load(key))
+    if cached is None:
+        cached = pool.UnitOutcome(_analyse_text(text_files, registry), [], [])
+        cache.store(key, _encode_outcome(cached))
+    for path, _source in text_files:
+        if path in cached.facts:
+            result.add(cached.facts[path])
+
+
+def _analyse_text(text_files: list[tuple[str, str]], registry: Registry | None) -> dict[str, FileFacts]:
     """Run the JavaScript scanner over JavaScript and TypeScript files, as one project, and the text scanner over the rest."""
     from twitchpolicy.textscan import collect_constants, scan_text
 
@@ -261,15 +279,17 @@ def _analyse_text(text_files: list[tuple[str, str]], registry: Registry | None, 
         from twitchpolicy.jsscan import JavaScriptProject
 
         javascript = JavaScriptProject(javascript_files, registry.sdks if registry is not None else None)
+    facts = {}
     for path, source in text_files:
         if path.endswith(HTML_SUFFIXES):
             source = script_parts(source)
         if path.endswith(JAVASCRIPT_SUFFIXES):
             from twitchpolicy.jsscan import scan_javascript
 
-            result.add(scan_javascript(path, source, javascript))
+            facts[path] = scan_javascript(path, source, javascript)
         else:
-            result.sites += scan_text(path, source, constants)
+            facts[path] = FileFacts(sites=scan_text(path, source, constants))
+    return facts
 
 
 def _analyse_javascript_alone(path: str, source: str, result: ScanResult) -> None:
