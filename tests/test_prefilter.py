@@ -295,3 +295,27 @@ def test_project_module_with_library_name_followed(project, registry: Registry) 
     result, codes, _unverified = both_ways(["."], registry)
     assert codes == ["TP302"]
     assert result.files_parsed == 2
+
+
+# Helper modules of a large package whose names are also standard library module names.
+PACKAGE_MODULES_NAMED_LIKE_LIBRARY = (
+    "abc calendar cmd code copy csv email enum errno html http json logging numbers platform queue random select signal socket string time types typing uuid"
+).split()
+
+
+def test_package_module_named_like_library_followed(project, registry: Registry) -> None:
+    files = {f"src/mybot/{name}.py": f"def helper():\n    return {name!r}\n" for name in PACKAGE_MODULES_NAMED_LIKE_LIBRARY}
+    files["src/mybot/__init__.py"] = ""
+    files["src/mybot/token.py"] = 'SCOPES = ["clips:edit"]\n'
+    files["src/mybot/secrets.py"] = 'EXTRA = "moderator:read:chatters"\n'
+    files["src/mybot/auth.py"] = (
+        "from mybot.token import SCOPES\n"
+        "from .secrets import EXTRA\n\n"
+        'AUTHORIZE = "https://id.twitch.tv/oauth2/authorize?response_type=code&scope=" + "+".join(SCOPES)\n'
+        'MODERATOR = "https://id.twitch.tv/oauth2/authorize?response_type=code&scope=" + EXTRA\n'
+    )
+    write(project.root, files)
+    assert "src/mybot/token.py" in library_copies(files)
+    result, codes, _unverified = both_ways(["."], registry)
+    assert codes == ["TP302", "TP302"]
+    assert result.files_parsed == 3

@@ -88,6 +88,8 @@ class _PythonFile:
     name: tuple[str, ...]
     data: bytes
     _imports: set[str] | None = None
+    # The imported paths named only by an absolute import whose first part is a standard library module name.
+    _library_named: set[str] = field(default_factory=set)
 
 
 def select_files(
@@ -184,11 +186,17 @@ class _PythonGraph:
         if file._imports is None:
             text = import_lines(file.data).decode("utf-8-sig", errors="replace")
             found: set[str] = set()
+            library_named: set[str] = set()
             for module, level in _python_imports(text):
                 target = resolve_import(file.path, file.name, module, level, self.index)
-                if target is not None and target is not file:
+                if target is None or target is file:
+                    continue
+                if level == 0 and module[0] in sys.stdlib_module_names:
+                    library_named.add(target.path)
+                else:
                     found.add(target.path)
-            file._imports = found
+            file._library_named = library_named - found
+            file._imports = found | library_named
         return file._imports
 
     def add_importers(self, kept: set[str]) -> None:
@@ -211,7 +219,8 @@ class _PythonGraph:
         while stack:
             file = stack.pop()
             for target in self.imports(file):
-                if target not in kept and target not in copies:
+                # "import json" reaching a copy is the standard library, but "from mybot import json" is the project's module.
+                if target not in kept and not (target in copies and target in file._library_named):
                     kept.add(target)
                     stack.append(self.by_path[target])
 
@@ -222,9 +231,13 @@ def library_copies(paths: Iterable[str]) -> set[str]:
     A folder that contains at least ``LIBRARY_COPY_MIN`` modules or packages named like
     standard library modules is taken for such a copy (a vendored interpreter's
     ``Lib``, say), and its modules of those names are the standard library: a bot's
-    ``import json`` would otherwise bring in most of it. A project's own module that
-    happens to share a name, such as a local ``secrets.py``, is still followed,
-    because no project folder contains that many.
+    ``import json`` would otherwise bring in most of it. Only an import that names such
+    a module directly (``import json``) skips the copy. A project's own module that shares
+    a name, such as a local ``secrets.py``, is still followed when its folder has fewer
+    such names, or when it is imported relatively or through its package
+    (``from mybot import token``).
+
+    NOTE: a flat project folder with that many such modules, importing them as ``import token``, loses them.
     """
     folders: dict[PurePath, set[str]] = {}
     for path in paths:
