@@ -319,3 +319,23 @@ def test_package_module_named_like_library_followed(project, registry: Registry)
     result, codes, _unverified = both_ways(["."], registry)
     assert codes == ["TP302", "TP302"]
     assert result.files_parsed == 3
+
+
+def test_importer_with_backslash_before_import(project, registry: Registry) -> None:
+    write(project.root, {
+        "settings.py": 'BASE = "https://api.twitch.tv/helix"\n',
+        "client.py": (
+            "import requests\nfrom settings \\\n    import BASE\n\n\n"
+            "def users(token):\n"
+            '    return requests.get(BASE + "/users", headers={"Authorization": f"Bearer {token}"})\n'
+        ),
+        "users.py": (
+            "import requests\nfrom \\\n  settings import BASE\n\n\n"
+            "def user(token):\n"
+            '    return requests.get(BASE + "/users", headers={"Authorization": f"Bearer {token}"})\n'
+        ),
+    })
+    result, codes, unverified = both_ways(["."], registry)
+    assert codes == ["TP401", "TP401"]
+    assert unverified == ["client.py:7", "users.py:7"]
+    assert result.files_parsed == 3

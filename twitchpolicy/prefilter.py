@@ -47,6 +47,7 @@ _SECRET_NAME_WORDS = (b"secret", b"token", b"password", b"passwd", b"authorizati
 _PY_FROM = re.compile(r"\bfrom[ \t]*(\.*)[ \t]*([\w.]*)[ \t]+import[ \t]*(\([^)]*\)|[^\n;#]*(?:\\\r?\n[^\n;#]*)*)")
 _PY_IMPORT = re.compile(r"\bimport[ \t]+([^\n;#(]*(?:\\\r?\n[^\n;#]*)*)")
 _IMPORT_WORD = re.compile(rb"import")
+_CONTINUATION = re.compile(r"\\\r?\n")
 # Import statements contain no string literals, so a "#" in one starts a comment. Another
 # statement on the line may have a "#" in a string, so import_lines keeps the line unchanged too.
 _COMMENT = re.compile(rb"#[^\r\n]*")
@@ -272,7 +273,7 @@ def import_lines(data: bytes) -> bytes:
     """Return the lines of Python source ``data`` that contain the word ``import``, one per line.
 
     A line keeps its continuation: the lines up to the closing bracket of
-    ``from x import (...)``, and lines ended by a backslash. A part with a comment is
+    ``from x import (...)``, and the lines before and after that a backslash joins to it. A part with a comment is
     returned twice, the second time without comments, because a bracket in a comment, as
     in ``from pkg import (  # helpers (http)``, would end the name list early. Searching for the literal word first is several times
     faster than a line-anchored pattern over the whole file.
@@ -282,7 +283,7 @@ def import_lines(data: bytes) -> bytes:
     for match in _IMPORT_WORD.finditer(data):
         if match.start() < covered:
             continue
-        start = data.rfind(b"\n", 0, match.start()) + 1
+        start = _continued_line_start(data, match.start())
         stop = _line_end(data, match.end())
         bracket = data.find(b"(", match.end(), _code_end(data, match.end(), stop))
         if bracket >= 0:
@@ -297,6 +298,19 @@ def import_lines(data: bytes) -> bytes:
             parts.append(_COMMENT.sub(b"", part))
         covered = stop
     return b"\n".join(parts)
+
+
+def _continued_line_start(data: bytes, position: int) -> int:
+    """Return where the line at ``position`` starts, with the earlier lines that a backslash joins to it."""
+    start = data.rfind(b"\n", 0, position) + 1
+    while start > 0:
+        end = start - 1
+        if end > 0 and data[end - 1] == ord("\r"):
+            end -= 1
+        if end == 0 or data[end - 1] != ord("\\"):
+            return start
+        start = data.rfind(b"\n", 0, end) + 1
+    return start
 
 
 def _code_end(data: bytes, position: int, stop: int) -> int:
@@ -323,6 +337,8 @@ def _line_end(data: bytes, position: int) -> int:
 
 def _python_imports(text: str) -> Iterable[tuple[tuple[str, ...], int]]:
     """Yield (dotted name, level) for each module an import statement may name, as pyscan.link_imports resolves them."""
+    # A backslash at a line end may split the statement between any two words, even "from settings" and "import".
+    text = _CONTINUATION.sub(" ", text)
     for match in _PY_FROM.finditer(text):
         level = len(match.group(1))
         module = tuple(match.group(2).split(".")) if match.group(2) else ()
