@@ -160,6 +160,38 @@ def test_crafted_entry_types_rejected(tmp_path: Path, cli, craft) -> None:
     assert recovered.stdout == cold.stdout
 
 
+def _set_seeds_infinite(text: str) -> str:
+    return text.replace('"seeds":', '"seeds":1e999,"old_seeds":', 1)
+
+
+def _set_unparsed_number(text: str) -> str:
+    document = json.loads(text)
+    document["data"]["unparsed"] = [1]
+    return json.dumps(document)
+
+
+def _set_unparsed_outside_group(text: str) -> str:
+    document = json.loads(text)
+    document["data"]["unparsed"] = ["elsewhere.py"]
+    return json.dumps(document)
+
+
+@pytest.mark.parametrize(
+    ("prefix", "craft"), [("selection", _set_seeds_infinite), ("facts", _set_unparsed_number), ("facts", _set_unparsed_outside_group)]
+)
+def test_crafted_entry_rebuilt_without_traceback(tmp_path: Path, cli, prefix: str, craft) -> None:
+    make_project(tmp_path)
+    cold = cli("check", ".", "--format", "json", cwd=tmp_path)
+    crafted = list((tmp_path / ".twitchpolicy_cache").glob(f"{prefix}-*.json"))
+    assert crafted
+    for path in crafted:
+        path.write_text(craft(path.read_text(encoding="utf-8")), encoding="utf-8")
+    recovered = cli("check", ".", "--format", "json", cwd=tmp_path)
+    assert recovered.stderr == ""
+    assert recovered.returncode == 1
+    assert recovered.stdout == cold.stdout
+
+
 def test_same_relative_path_other_folder(tmp_path: Path, cli) -> None:
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "bot"\n', encoding="utf-8")
     (tmp_path / "sub").mkdir()

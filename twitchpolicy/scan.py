@@ -138,7 +138,7 @@ def _analyse_python(
     if cache is not None:
         for index, group in enumerate(groups):
             keys[index] = cache.entry_key("facts", source_files.identity(group))
-            cached = _decode_outcome(cache.load(keys[index]))
+            cached = _decode_outcome(cache.load(keys[index]), group)
             if cached is not None:
                 outcomes[index] = cached
     missing = [index for index in range(len(groups)) if index not in outcomes]
@@ -174,18 +174,20 @@ def _encode_outcome(outcome: pool.UnitOutcome) -> dict:
     }
 
 
-def _decode_outcome(data: object) -> pool.UnitOutcome | None:
-    """Rebuild a cached outcome; a corrupt entry gives None, so the group is analysed again."""
+def _decode_outcome(data: object, paths: list[str]) -> pool.UnitOutcome | None:
+    """Rebuild a cached outcome for the files ``paths``; a corrupt entry gives None, so they are analysed again."""
     if not isinstance(data, dict):
         return None
     try:
         facts = data["facts"]
-        if not isinstance(facts, dict) or not isinstance(data["unparsed"], list):
+        unparsed = _strings(data["unparsed"])
+        # Files that did not parse are read again as text, so each must be one of the group's own.
+        if not isinstance(facts, dict) or not set(unparsed) <= set(paths):
             return None
         return pool.UnitOutcome(
             {str(path): decode_facts(item) for path, item in facts.items()},
             [decode_problem(item) for item in data["problems"]],
-            [str(path) for path in data["unparsed"]],
+            list(unparsed),
         )
     except (KeyError, TypeError, ValueError):
         return None
@@ -221,14 +223,16 @@ def _decode_selection(data: object) -> Selection | None:
         return None
     try:
         imports = data["imports"]
-        if not isinstance(imports, dict):
+        seeds = data["seeds"]
+        # JSON allows 1e999, which loads as an infinite float that int() cannot convert.
+        if not isinstance(imports, dict) or not isinstance(seeds, int) or isinstance(seeds, bool):
             return None
         return Selection(
             kept=set(_strings(data["kept"])),
             standalone=set(_strings(data["standalone"])),
             text_candidates=set(_strings(data["text_candidates"])),
             refresh_candidates=list(_strings(data["refresh_candidates"])),
-            seeds=int(data["seeds"]),
+            seeds=seeds,
             imports={str(path): set(_strings(targets)) for path, targets in imports.items()},
             sdk_group=set(_strings(data["sdk_group"])),
         )
@@ -259,7 +263,7 @@ def _analyse_text_cached(
             result.add(facts)
         return
     key = cache.entry_key("text", source_files.identity([path for path, _source in text_files]))
-    cached = _decode_outcome(cache.load(key))
+    cached = _decode_outcome(cache.load(key), [path for path, _source in text_files])
     if cached is None:
         cached = pool.UnitOutcome(_analyse_text(text_files, registry), [], [])
         cache.store(key, _encode_outcome(cached))
