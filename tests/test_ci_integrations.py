@@ -183,7 +183,7 @@ class Runner:
 
         return re.sub(r"\$\{\{(.*?)\}\}", value, text)
 
-    def run(self, name: str, action_path: Path = ROOT, extra_path: str = "") -> subprocess.CompletedProcess[str]:
+    def run(self, name: str, action_path: Path = ROOT, extra_path: str = "", extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
         step = STEPS[name]
         output_file = self.root / f"output_{step.get('id', 'step')}"
         output_file.write_text("", encoding="utf-8")
@@ -199,6 +199,7 @@ class Runner:
             "NO_COLOR": "1",
         }
         env |= {key: self.expression(value, action_path) for key, value in step.get("env", {}).items()}
+        env |= extra_env or {}
         for name_ in ("PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_FIND_LINKS", "PIP_CONFIG_FILE", "SSL_CERT_FILE"):
             if name_ in os.environ:
                 env[name_] = os.environ[name_]
@@ -276,6 +277,20 @@ def test_action_check_step_quoted_inputs(tmp_path: Path) -> None:
     check = runner.run("Run twitchpolicy", extra_path=venv_bin())
 
     assert check.returncode == 0, check.stderr
+    assert check.stderr == ""
+    assert runner.outputs["check"] == {"exit-code": "0"}
+
+
+def test_action_check_step_non_ascii_path(tmp_path: Path) -> None:
+    workspace = fixture_workspace(tmp_path)
+    (workspace / "données").mkdir()
+    (workspace / "données" / "clean.py").write_text("print('no Twitch here')\n", encoding="utf-8")
+    runner = Runner(tmp_path, workspace, {"paths": "'données' bot.py", "args": "--select TP201 --ignore TP201"})
+    # A job may set an encoding for Python's standard streams that cannot write the path.
+    check = runner.run("Run twitchpolicy", extra_path=venv_bin(), extra_env={"PYTHONIOENCODING": "ascii"})
+
+    assert check.returncode == 0, check.stderr
+    assert check.stdout == ""
     assert check.stderr == ""
     assert runner.outputs["check"] == {"exit-code": "0"}
 
