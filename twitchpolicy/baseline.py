@@ -10,13 +10,12 @@ changes only when findings come or go.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from twitchpolicy.fingerprint import normalize_message
-from twitchpolicy.output import escape_surrogates
+from twitchpolicy.output import escape_surrogates, write_text
 from twitchpolicy.paths import relative_path
 from twitchpolicy.rules import Finding
 
@@ -45,10 +44,7 @@ def write_baseline(path: str, findings: Sequence[Finding], fingerprints: Sequenc
     entries.sort(key=lambda entry: (entry["path"], entry["code"], entry["message"], entry["fingerprint"]))
     text = escape_surrogates(json.dumps({"version": VERSION, "findings": entries}, indent=2, ensure_ascii=False) + "\n")
     try:
-        parent = os.path.dirname(path)
-        if parent:
-            os.makedirs(parent, exist_ok=True)
-        Path(path).write_text(text, encoding="utf-8")
+        write_text(path, text)
     except OSError as error:
         raise BaselineError(f"cannot write baseline {path}: {error.strerror or error}") from None
 

@@ -37,12 +37,17 @@ def escape_surrogates(text: str) -> str:
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
+def write_text(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` as UTF-8, creating missing parent folders; raise OSError on failure."""
+    parent = os.path.dirname(path)
+    if parent:
+        os.makedirs(parent, exist_ok=True)
+    Path(path).write_text(text, encoding="utf-8")
+
+
 def write_output_file(path: str, text: str) -> None:
     """Write ``text`` to ``path``, creating missing parent folders."""
     try:
-        parent = os.path.dirname(path)
-        if parent:
-            os.makedirs(parent, exist_ok=True)
-        Path(path).write_text(text, encoding="utf-8")
+        write_text(path, text)
     except OSError as error:
         raise OutputError(f"cannot write output file {path}: {error.strerror or error}") from None
