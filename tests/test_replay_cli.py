@@ -304,7 +304,7 @@ MALFORMED = [
     ),
     pytest.param(
         "scenario: x\ndescription: d\nsteps:\n  - call: POST /helix/chat/messages\n    json: {message: !!binary aGk=}\n",
-        "bad.twitch.yaml:5: steps[0].json.message: invalid value of YAML type bytes; a scenario file holds only strings, numbers, booleans, null, lists and mappings",
+        "bad.twitch.yaml:5: steps[0].json.message: invalid value of YAML type bytes; a scenario file contains only strings, numbers, booleans, null, lists and mappings",
         id="binary-in-json",
     ),
     pytest.param(

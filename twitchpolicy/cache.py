@@ -55,7 +55,7 @@ def unusable_reason(folder: Path) -> str | None:
     """Return why the cache folder must not be used, or None when it may be.
 
     A cache that the repository commits, or a link to a folder elsewhere, comes from
-    whoever wrote the tree: its entries could claim that a file has no findings, and
+    the authors of the tree. Its entries could claim that a file has no findings, and
     writes through a link would land outside the project. Both are refused.
     """
     if folder.is_symlink():

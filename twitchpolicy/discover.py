@@ -118,7 +118,7 @@ def iter_source_files(paths: Iterable[str], exclude: Iterable[str] = (), skipped
 
 
 def _walk(directory: Path, patterns: tuple[str, ...], skipped: Skipped, real_directory: str) -> Iterator[tuple[Path, str]]:
-    """Yield each source file under ``directory`` with its real path, which tells files reached twice apart.
+    """Yield each source file under ``directory`` with its real path, which identifies files reached twice.
 
     Linked folders are not entered, so a file's real path is its folder's real path and
     its name, unless the file itself is a link. That spares resolving every path.

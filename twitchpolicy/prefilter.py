@@ -231,8 +231,8 @@ def library_copies(paths: Iterable[str]) -> set[str]:
 
     A folder that contains at least ``LIBRARY_COPY_MIN`` modules or packages named like
     standard library modules is taken for such a copy (a vendored interpreter's
-    ``Lib``, say), and its modules of those names are the standard library: a bot's
-    ``import json`` would otherwise bring in most of it. Only an import that names such
+    ``Lib``, say), and its modules of those names are the standard library. Otherwise a
+    bot's ``import json`` would bring in most of it. Only an import that names such
     a module directly (``import json``) skips the copy. A project's own module that shares
     a name, such as a local ``secrets.py``, is still followed when its folder has fewer
     such names, or when it is imported relatively or through its package

@@ -144,7 +144,7 @@ def authorize(world: World, request: Request) -> tuple[Response, Token | None]:
 
 
 def _redirect(redirect_uri: str, fields: list[tuple[str, str]], in_fragment: bool) -> Response:
-    """Answer 302 to ``redirect_uri`` with ``fields`` in its fragment or added to its query string.
+    """Return a 302 redirect to ``redirect_uri`` with ``fields`` in its fragment or added to its query string.
 
     A query string that the registered URI already has stays in front, as OAuth 2.0
     (RFC 6749, section 3.1.2) requires.

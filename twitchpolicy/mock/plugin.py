@@ -163,7 +163,7 @@ def twitch_scenario(request: pytest.FixtureRequest, twitch_mock: TwitchMock) -> 
 
 @pytest.fixture(scope="session")
 def _twitch_server_socket() -> Iterator[MockServer]:
-    """The loopback server behind ``twitch_server``, started once per session."""
+    """Start the loopback server behind ``twitch_server`` once per session."""
     from twitchpolicy.mock.server import MockServer
 
     with MockServer() as server:
@@ -172,7 +172,7 @@ def _twitch_server_socket() -> Iterator[MockServer]:
 
 @pytest.fixture
 def twitch_server(twitch_mock: TwitchMock, _twitch_server_socket: MockServer) -> Iterator[MockServer]:
-    """The test's ``twitch_mock`` world on a loopback HTTP server, for clients that respx cannot route.
+    """Serve the test's ``twitch_mock`` world on a loopback HTTP server, for clients that respx cannot route.
 
     Tokens from ``twitch_mock.user_token()`` work over HTTP, and the call log lists
     requests from both paths. ``helix_url`` and ``oauth_url`` replace
@@ -189,7 +189,7 @@ def twitch_server(twitch_mock: TwitchMock, _twitch_server_socket: MockServer) ->
 
 @pytest.fixture(scope="session")
 def twitch_server_session() -> Iterator[MockServer]:
-    """A loopback server over one world that every test of the session shares and changes.
+    """Serve one world on a loopback server that every test of the session shares and changes.
 
     For bots that start once per session. The world is not reset between tests and
     is independent of ``twitch_mock``.

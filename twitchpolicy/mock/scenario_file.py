@@ -231,7 +231,7 @@ def _value_problems(data: Any, lines: LineMap, file: str) -> list[Problem]:
         elif isinstance(value, list):
             stack.extend((item, path + (index,)) for index, item in enumerate(value))
         elif value is not None and not isinstance(value, (str, int, float)):
-            message = f"invalid value of YAML type {type(value).__name__}; a scenario file holds only strings, numbers, booleans, null, lists and mappings"
+            message = f"invalid value of YAML type {type(value).__name__}; a scenario file contains only strings, numbers, booleans, null, lists and mappings"
         if message is not None:
             problems.append(Problem(file, lines.line_of(path), format_path(path), message))
     return problems
